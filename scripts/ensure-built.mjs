@@ -1,0 +1,35 @@
+// Makes `npm start` / `npm test` work on a fresh clone: installs dependencies when
+// node_modules is missing or older than the lock file, then compiles TypeScript when
+// any source is newer than the last build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+
+const marker = join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(marker) || mtime(join(root, 'package-lock.json')) > mtime(marker)) {
+  console.error('nimbo: installing dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function newest(dir) {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const built = mtime(join(root, 'dist', '.tsbuildinfo'));
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'test')), newest(join(root, 'bench')), mtime(join(root, 'tsconfig.json')));
+if (sources > built) {
+  console.error('nimbo: compiling TypeScript…');
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+}

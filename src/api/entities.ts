@@ -1,0 +1,55 @@
+/**
+ * Which table backs each entity that a `uuid` parameter can name. UUID parameters are
+ * resolved to internal ids before a handler runs (CloudStack's ParamProcessWorker), so an
+ * unknown but well-formed UUID is a 431 with CloudStack's exact text.
+ * Areas share tables the way CloudStack does: templates and ISOs live in `templates`,
+ * routers in `vm_instances`, firewall/port-forwarding/LB rules in `firewall_rules`.
+ */
+export const ENTITY_TABLES = {
+  Account: 'accounts',
+  Domain: 'domains',
+  User: 'users',
+  Role: 'roles',
+  AsyncJob: 'async_jobs',
+  Event: 'events',
+  ManagementServer: 'management_servers',
+  Zone: 'zones',
+  Pod: 'pods',
+  Cluster: 'clusters',
+  Host: 'hosts',
+  StoragePool: 'storage_pools',
+  ImageStore: 'image_stores',
+  PhysicalNetwork: 'physical_networks',
+  TrafficType: 'physical_network_traffic_types',
+  NetworkServiceProvider: 'physical_network_service_providers',
+  VirtualRouterElement: 'virtual_router_elements',
+  VlanIpRange: 'vlans',
+  ServiceOffering: 'service_offerings',
+  DiskOffering: 'disk_offerings',
+  NetworkOffering: 'network_offerings',
+  Template: 'templates',
+  Iso: 'templates',
+  OsType: 'guest_os',
+  OsCategory: 'guest_os_categories',
+  VirtualMachine: 'vm_instances',
+  DomainRouter: 'vm_instances',
+  SystemVm: 'vm_instances',
+  Volume: 'volumes',
+  Snapshot: 'snapshots',
+  SnapshotPolicy: 'snapshot_policies',
+  InstanceGroup: 'instance_groups',
+  SSHKeyPair: 'ssh_keypairs',
+  Network: 'networks',
+  Nic: 'nics',
+  IpAddress: 'user_ip_addresses',
+  FirewallRule: 'firewall_rules',
+  PortForwardingRule: 'firewall_rules',
+  LoadBalancerRule: 'firewall_rules',
+  StickinessPolicy: 'lb_stickiness_policies',
+  SecurityGroup: 'security_groups',
+  SecurityGroupRule: 'security_group_rules',
+  Alert: 'alerts',
+  UsageRecord: 'usage_records',
+} as const;
+
+export type EntityName = keyof typeof ENTITY_TABLES;

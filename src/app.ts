@@ -1,0 +1,146 @@
+/**
+ * Composition root: opens the database, migrates, seeds, wires every service and the API,
+ * and starts listening. Nothing else constructs services.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { openDb, type Db } from './db/dialect.js';
+import { migrate } from './db/migrate.js';
+import { ENTITY_TABLES, type EntityName } from './api/entities.js';
+import type { UuidResolver } from './api/params.js';
+import { registry, type Registry } from './api/registry.js';
+import { Dispatcher } from './api/dispatcher.js';
+import { ApiHandler } from './api/api-handler.js';
+import { buildApiServer, buildIntegrationServer } from './api/server.js';
+import { ConfigService } from './services/config/config.service.js';
+import { EventService } from './services/events/event.service.js';
+import { EventQueryService } from './services/events/event-query.service.js';
+import { Scoper } from './services/identity/scope.js';
+import { DomainService } from './services/identity/domain.service.js';
+import { AccountService } from './services/identity/account.service.js';
+import { UserService } from './services/identity/user.service.js';
+import { AuthService } from './services/identity/auth.service.js';
+import { RoleService } from './services/identity/role.service.js';
+import { localPasswordAuthenticator } from './services/identity/authenticators.js';
+import { JobService } from './services/jobs/job.service.js';
+import { seedCore, type AdminCredentials } from './services/identity/seed.js';
+import type { Services } from './services/index.js';
+import { AREAS } from './areas.js';
+import type { Lifecycle } from './area.js';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  dataDir: string;
+  dbUrl?: string | undefined;
+  port?: number;
+  host?: string;
+  adminPassword?: string | undefined;
+  /** pino level, or false for silence (tests). */
+  logLevel?: string | false;
+  /** Area options (e.g. agentPort, demoZone); see each area. */
+  options?: Record<string, string | undefined>;
+}
+
+export interface App {
+  db: Db;
+  services: Services;
+  registry: Registry;
+  api: ApiHandler;
+  http: FastifyInstance;
+  /** Set on the very first start only. */
+  firstStartCredentials: AdminCredentials | null;
+  listen(): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+function resolverFor(db: Db): UuidResolver {
+  return async (entity: EntityName, uuid: string) => {
+    const table = ENTITY_TABLES[entity];
+    const row = await (db.kysely as any).selectFrom(table).select('id').where('uuid', '=', uuid).executeTakeFirst();
+    return row ? Number(row.id) : undefined;
+  };
+}
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const logger = opts.logLevel === false ? pino({ level: 'silent' }) : pino({ level: opts.logLevel ?? 'info' });
+  const db = openDb(opts.dbUrl, opts.dataDir);
+  await migrate(db, (m) => logger.info(m));
+  const firstStartCredentials = await seedCore(db, opts.adminPassword);
+
+  const msid = randomUUID();
+  const config = new ConfigService(db);
+  await config.load();
+  const events = new EventService(db);
+  const scoper = new Scoper(db);
+  const domains = new DomainService(db, events, scoper);
+  const accounts = new AccountService(db, events, scoper);
+  const users = new UserService(db, events, scoper);
+  domains.accounts = accounts;
+  accounts.users = users;
+  const auth = new AuthService(db, events, config, [localPasswordAuthenticator]);
+  const roles = new RoleService(db);
+  accounts.onChange = users.onChange = () => {
+    auth.invalidate();
+    roles.invalidate();
+  };
+  const jobs = new JobService(db, events, scoper, { msid, log: (msg, err) => logger.error({ err }, msg) });
+  const services: Services = {
+    config, events, eventQueries: new EventQueryService(db, scoper), scoper, domains, accounts, users, auth, roles, jobs, msid,
+  };
+
+  const lifecycles: Lifecycle[] = [];
+  for (const area of AREAS) {
+    const r = await area.create({ db, services, dataDir: opts.dataDir, logger, options: opts.options ?? {} });
+    Object.assign(services, r.services);
+    if (r.lifecycle) lifecycles.push(r.lifecycle);
+  }
+
+  const reg = registry();
+  const dispatcher = new Dispatcher(reg, services, resolverFor(db), logger);
+  const api = new ApiHandler(reg, dispatcher, services, logger);
+  const http = buildApiServer(api, { logger: false });
+  let integration: FastifyInstance | undefined;
+
+  return {
+    db, services, registry: reg, api, http, firstStartCredentials,
+    async listen() {
+      const port = opts.port ?? 8080;
+      const host = opts.host ?? '0.0.0.0';
+      await http.listen({ port, host });
+      const addr = http.server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      const ip = Number(config.peek('integration.api.port'));
+      if (ip > 0) {
+        integration = buildIntegrationServer(api);
+        await integration.listen({ port: ip, host: '127.0.0.1' });
+        logger.info(`integration API (no authentication) on 127.0.0.1:${ip}`);
+      }
+      for (const l of lifecycles) await l.start();
+      // Jobs this server left unfinished are resumed or failed once everything runs again.
+      for (const row of await jobs.orphans()) await dispatcher.resume(row);
+      await db.kysely.insertInto('management_servers').values({ uuid: msid, msid, name: hostname(), service_ip: host, version: VERSION, state: 'Up', last_seen: Date.now(), started: Date.now() }).execute();
+      return { port: actual, url: `http://localhost:${actual}/client/api` };
+    },
+    async close() {
+      await http.close();
+      if (integration) await integration.close();
+      for (const l of [...lifecycles].reverse()) await l.stop().catch((err) => logger.error({ err }, 'stop failed'));
+      await jobs.drain();
+      await db.kysely.updateTable('management_servers').set({ state: 'Down', last_seen: Date.now() }).where('msid', '=', msid).execute().catch(() => {});
+      await db.close();
+    },
+  };
+}
+
+/** Writes the admin's login and keys for scripts (mode 0600). */
+export function writeCredentials(dataDir: string, c: AdminCredentials, endpoint: string): string {
+  const file = join(dataDir, 'admin-credentials.json');
+  writeFileSync(file, JSON.stringify({ apikey: c.apikey, secretkey: c.secretkey, username: c.username, password: c.password, endpoint }, null, 2) + '\n', { mode: 0o600 });
+  return file;
+}

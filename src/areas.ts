@@ -1,0 +1,7 @@
+/**
+ * Feature areas in build order (ARCHITECTURE.md): each adds services and background work.
+ * The core (identity, jobs, events, settings) is wired directly in app.ts before these.
+ */
+import type { Area } from './area.js';
+
+export const AREAS: Area[] = [];

@@ -1,0 +1,100 @@
+/**
+ * The one place where the three supported databases differ. Everything else speaks Kysely.
+ * `NIMBO_DB_URL` selects the dialect: empty or `sqlite:` / a file path → embedded SQLite,
+ * `postgres://…` → PostgreSQL, `mysql://…` → MySQL/MariaDB.
+ */
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { createPool } from 'mysql2';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Database } from './schema/index.js';
+
+export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
+export type DialectName = (typeof DIALECTS)[number];
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DialectName;
+  /** Human-readable location (never contains a password). */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export function dialectOf(url: string | undefined): DialectName {
+  if (!url || url.startsWith('sqlite:') || url.startsWith('/') || url.startsWith('.')) return 'sqlite';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql';
+  throw new Error(`Unsupported NIMBO_DB_URL scheme: ${url.split(':')[0]} (use sqlite:, postgres:// or mysql://)`);
+}
+
+// PostgreSQL returns int8/numeric as strings; every count and id here fits a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export function openDb(url: string | undefined, dataDir: string): Db {
+  const dialect = dialectOf(url);
+  if (dialect === 'sqlite') {
+    const file = !url ? join(dataDir, 'nimbo.sqlite') : url.replace(/^sqlite:(\/\/)?/, '');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const conn = new BetterSqlite3(file);
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('foreign_keys = ON');
+    conn.pragma('busy_timeout = 5000');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
+  }
+  if (dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
+  }
+  const pool = createPool({
+    uri: url!.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: 10,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: true,
+    timezone: 'Z',
+  });
+  const kysely = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Inserts one row and returns its generated integer id, on every dialect. */
+export async function insertId<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  table: T,
+  values: Record<string, unknown>,
+): Promise<number> {
+  // MySQL has no RETURNING; its driver reports insertId instead.
+  const q = db.insertInto(table).values(values as never);
+  if (dialect === 'mysql') {
+    const r = await q.executeTakeFirstOrThrow();
+    return Number(r.insertId);
+  }
+  const row = (await q.returning(sql<number>`id`.as('id')).executeTakeFirstOrThrow()) as { id: number };
+  return Number(row.id);
+}
+
+/** Row lock for read-modify-write sequences; SQLite serialises writers already. */
+export function forUpdate<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, dialect: DialectName): QB {
+  return dialect === 'sqlite' ? qb : (qb.forUpdate() as QB);
+}
+
+/** Case-insensitive substring match (`keyword` filters). */
+export function likeInsensitive(dialect: DialectName): 'ilike' | 'like' {
+  return dialect === 'postgres' ? 'ilike' : 'like';
+}
+
+/** Escapes LIKE wildcards so a user's keyword is matched literally. */
+export function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+}

@@ -1,0 +1,5 @@
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+import type { Migration } from './helpers.js';
+import { m0001Core } from './0001-core.js';
+
+export const MIGRATIONS: Migration[] = [m0001Core];

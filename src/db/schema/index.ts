@@ -1,0 +1,7 @@
+/**
+ * The whole database as one Kysely type: each area declares its tables in its own file
+ * and is joined here (areas are listed in build order).
+ */
+import type { CoreTables } from './core.js';
+
+export type Database = CoreTables;

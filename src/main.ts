@@ -1,0 +1,82 @@
+/** `nimbo server | api | db migrate | docs` */
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createApp, writeCredentials, VERSION } from './app.js';
+import { openDb } from './db/dialect.js';
+import { migrate } from './db/migrate.js';
+import { runApiCli } from './cli/api-cli.js';
+import { writeDocs } from './api/docs.js';
+
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+async function server(): Promise<void> {
+  const started = performance.now();
+  const dataDir = resolve(env('NIMBO_DATA_DIR') ?? 'data');
+  const app = await createApp({
+    dataDir,
+    dbUrl: env('NIMBO_DB_URL'),
+    port: Number(env('NIMBO_PORT') ?? 8080),
+    host: env('NIMBO_HOST') ?? '0.0.0.0',
+    adminPassword: env('NIMBO_ADMIN_PASSWORD'),
+    logLevel: env('NIMBO_LOG_LEVEL') ?? 'info',
+  });
+  const { url } = await app.listen();
+  const credFile = resolve(dataDir, 'admin-credentials.json');
+  if (app.firstStartCredentials) writeCredentials(dataDir, app.firstStartCredentials, url);
+  const ms = Math.round(performance.now() - started);
+  const lines = [`Nimbo ${VERSION} management server ready in ${ms} ms`, `  API:      ${url}`, `  Database: ${app.db.describe}`];
+  if (app.firstStartCredentials) {
+    lines.push(`  Log in as admin / ${app.firstStartCredentials.password} (domain ROOT)`, `  API key and secret key written to ${credFile}`);
+  } else if (existsSync(credFile)) {
+    lines.push(`  Admin credentials: ${credFile}`);
+  }
+  lines.push(`  Try:      nimbo api listAccounts   (reads ${credFile})`);
+  console.log(lines.join('\n'));
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function dbCommand(args: string[]): Promise<void> {
+  if (args[0] !== 'migrate') throw new Error('usage: nimbo db migrate');
+  const db = openDb(env('NIMBO_DB_URL'), resolve(env('NIMBO_DATA_DIR') ?? 'data'));
+  const applied = await migrate(db, (m) => console.log(m));
+  console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+  await db.close();
+}
+
+const USAGE = `usage: nimbo <command>
+  server              run the management server (NIMBO_PORT, NIMBO_DATA_DIR, NIMBO_DB_URL)
+  api <cmd> k=v …     call any API command (signed); --json, --endpoint, --apikey, --secretkey
+  db migrate          apply database migrations
+  docs                regenerate docs/api from the command registry
+  version             print the version`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'server':
+      return server();
+    case 'api':
+      process.exitCode = await runApiCli(rest);
+      return;
+    case 'db':
+      return dbCommand(rest);
+    case 'docs':
+      console.log(`wrote ${writeDocs(resolve('docs/api'))} files`);
+      return;
+    case 'version':
+    case '--version':
+      console.log(VERSION);
+      return;
+    default:
+      console.log(USAGE);
+      process.exitCode = cmd ? 1 : 0;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The event log. `record` takes the transaction of the state change it describes, so an
+ * action and its event commit or roll back together.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
+import type { Db } from '../../db/dialect.js';
+import { insertId } from '../../db/dialect.js';
+
+export type EventLevel = 'INFO' | 'WARN' | 'ERROR';
+export type EventState = 'Created' | 'Scheduled' | 'Started' | 'Completed';
+
+export interface EventInput {
+  type: string;
+  description: string;
+  level?: EventLevel;
+  state?: EventState;
+  userId: number;
+  /** Owner of the affected resource (defaults to the acting user's account). */
+  accountId: number;
+  domainId: number;
+  startId?: number | null;
+  resourceType?: string | null;
+  resourceUuid?: string | null;
+}
+
+export class EventService {
+  constructor(private readonly db: Db) {}
+
+  /** Writes one event inside `tx` (or the pool when none) and returns its internal id. */
+  async record(e: EventInput, tx?: Kysely<Database>): Promise<number> {
+    return insertId(tx ?? this.db.kysely, this.db.dialect, 'events', {
+      uuid: randomUUID(),
+      type: e.type,
+      state: e.state ?? 'Completed',
+      description: e.description.slice(0, 2048),
+      level: e.level ?? 'INFO',
+      user_id: e.userId,
+      account_id: e.accountId,
+      domain_id: e.domainId,
+      created: Date.now(),
+      start_id: e.startId ?? null,
+      resource_type: e.resourceType ?? null,
+      resource_uuid: e.resourceUuid ?? null,
+      archived: 0,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Every service, as the composition root (`src/app.ts`) wires them. Commands receive this
+ * object in their context; services take only the dependencies they use.
+ */
+import type { ConfigService } from './config/config.service.js';
+import type { EventService } from './events/event.service.js';
+import type { Scoper } from './identity/scope.js';
+import type { DomainService } from './identity/domain.service.js';
+import type { AccountService } from './identity/account.service.js';
+import type { UserService } from './identity/user.service.js';
+import type { AuthService } from './identity/auth.service.js';
+import type { RoleService } from './identity/role.service.js';
+import type { JobService } from './jobs/job.service.js';
+import type { EventQueryService } from './events/event-query.service.js';
+
+export interface CoreServices {
+  config: ConfigService;
+  events: EventService;
+  eventQueries: EventQueryService;
+  scoper: Scoper;
+  domains: DomainService;
+  accounts: AccountService;
+  users: UserService;
+  auth: AuthService;
+  roles: RoleService;
+  jobs: JobService;
+  /** Id of this management server process. */
+  msid: string;
+}
+
+/** Later areas extend this with their own services (infra, offerings, vms, …). */
+export type Services = CoreServices;
