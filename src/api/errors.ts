@@ -73,15 +73,23 @@ export class CloudError extends Error {
   readonly uuidList: UuidRef[];
   /** For capacity errors: the scope the planner should avoid next (host, cluster, pod, zone, pool). */
   readonly scope: string | undefined;
-  constructor(kind: ErrorKind, message: string, opts: { uuidList?: UuidRef[]; scope?: string; cause?: unknown } = {}) {
+  /** Overrides the kind's `cserrorcode` (9999 where CloudStack throws a bare ServerApiException). */
+  readonly cserrorcode: number | undefined;
+  constructor(kind: ErrorKind, message: string, opts: { uuidList?: UuidRef[]; scope?: string; cause?: unknown; cserrorcode?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.kind = kind;
     this.uuidList = opts.uuidList ?? [];
     this.scope = opts.scope;
+    this.cserrorcode = opts.cserrorcode;
   }
 }
 
+/** CloudStack's CSExceptionErrorCode of ServerApiException itself. */
+export const SERVER_API_EXCEPTION_CODE = 9999;
+
 export const paramError = (message: string) => new CloudError('ParamError', message);
+/** A 431 raised while binding request parameters (ParamProcessWorker's ServerApiException: cserrorcode 9999). */
+export const bindError = (message: string) => new CloudError('ParamError', message, { cserrorcode: SERVER_API_EXCEPTION_CODE });
 export const notFound = (what: string, id: string) =>
   new CloudError('ParamError', `Unable to find ${what} with specified id ${id}`);
 export const permissionDenied = (message: string) => new CloudError('PermissionDenied', message);
@@ -103,7 +111,8 @@ export function toErrorResponse(err: unknown, callerIsRootAdmin: boolean): { sta
   const code = ERROR_CODES[kind];
   let text = known ? (err as CloudError).message : USER_ERROR_MESSAGE;
   if (code.hideFromNonAdmin && !callerIsRootAdmin) text = USER_ERROR_MESSAGE;
-  const body: ErrorBody = { uuidList: known ? (err as CloudError).uuidList : [], errorcode: code.errorcode, errortext: text };
-  if (code.cserrorcode !== undefined) body.cserrorcode = code.cserrorcode;
+  const cs = known ? ((err as CloudError).cserrorcode ?? code.cserrorcode) : code.cserrorcode;
+  // Key order as ExceptionResponse serialises it: uuidList, errorcode, cserrorcode, errortext.
+  const body: ErrorBody = { uuidList: known ? (err as CloudError).uuidList : [], errorcode: code.errorcode, ...(cs !== undefined ? { cserrorcode: cs } : {}), errortext: text };
   return { status: code.errorcode, body, known };
 }

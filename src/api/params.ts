@@ -3,7 +3,7 @@
  * true only for "true" (any case); lists split on commas; maps arrive as
  * `name[0].key=value`; strings have a maximum length; UUIDs resolve to internal ids.
  */
-import { CloudError, paramError } from './errors.js';
+import { bindError, CloudError, paramError } from './errors.js';
 import type { EntityName } from './entities.js';
 import type { RoleType } from './roles.js';
 
@@ -80,34 +80,51 @@ const CONTROL_RE = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
 export type UuidResolver = (entity: EntityName, uuid: string) => Promise<number | undefined>;
 
 export function invalidIdError(command: string, name: string, value: string): CloudError {
-  return paramError(
+  return bindError(
     `Unable to execute API command ${command} due to invalid value. Invalid parameter ${name} value=${value} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.`,
   );
 }
 
-function parseNumber(name: string, raw: string, integer: boolean): number {
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw paramError(`Unable to verify parameter ${name}: ${raw} is not a valid ${integer ? 'integer' : 'number'}`);
-  }
+/** Java's Integer/Short/Long ranges (Long is limited to what a JS number holds exactly). */
+const INT_RANGE: Record<string, [number, number]> = {
+  short: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/** Parses like Integer.valueOf/Float.valueOf; a bad value is ParamProcessWorker's "invalid value" 431. */
+function parseNumber(name: string, raw: string, type: string, cx: ParseContext): number {
+  const s = raw.trim();
+  const range = INT_RANGE[type];
+  const n = Number(s);
+  const ok = range ? /^[+-]?\d+$/.test(s) && n >= range[0] && n <= range[1] : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number.isFinite(n);
+  if (!ok) throw bindError(`Unable to execute API command ${cx.commandLabel} due to invalid value ${raw} for parameter ${name}`);
   return n;
+}
+
+/** A real calendar date (no 2025-02-30 rolling over into March). */
+function validDay(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
 }
 
 /** CloudStack's accepted date forms: ISO with offset or Z, `yyyy-MM-dd HH:mm:ss`, `yyyy-MM-dd`. */
 export function parseCloudDate(raw: string, endOfDay = false): Date | undefined {
   const s = raw.trim();
+  let iso: string | undefined;
   let m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (m) {
     const off = m[4] ?? 'Z';
     const norm = off === 'Z' ? 'Z' : off.length === 5 ? `${off.slice(0, 3)}:${off.slice(3)}` : off;
-    const d = new Date(`${m[1]}T${m[2]}${m[3] ?? ''}${norm}`);
-    return Number.isNaN(d.getTime()) ? undefined : d;
+    iso = `${m[1]}T${m[2]}${m[3]?.slice(0, 4) ?? ''}${norm}`;
+  } else if ((m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(s))) {
+    iso = `${m[1]}T${m[2]}Z`;
+  } else if ((m = /^(\d{4}-\d{2}-\d{2})$/.exec(s))) {
+    iso = `${m[1]}T${endOfDay ? '23:59:59' : '00:00:00'}Z`;
   }
-  m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(s);
-  if (m) return new Date(`${m[1]}T${m[2]}Z`);
-  m = /^(\d{4}-\d{2}-\d{2})$/.exec(s);
-  if (m) return new Date(`${m[1]}T${endOfDay ? '23:59:59' : '00:00:00'}Z`);
-  return undefined;
+  if (!iso || !validDay(m![1]!)) return undefined;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 export interface ParseContext {
@@ -134,14 +151,13 @@ async function parseScalar(name: string, s: ParamSpec, raw: string, cx: ParseCon
     case 'integer':
     case 'short':
     case 'long':
-      return parseNumber(name, raw, true);
     case 'float':
     case 'double':
-      return parseNumber(name, raw, false);
+      return parseNumber(name, raw, type, cx);
     case 'date':
     case 'tzdate': {
       const d = parseCloudDate(raw, name === 'enddate');
-      if (!d) throw paramError(`Unable to parse date ${raw} for parameter ${name}; use yyyy-MM-dd or yyyy-MM-ddTHH:mm:ssZ`);
+      if (!d) throw bindError(`Unable to parse date ${raw} for command ${cx.commandLabel}, please pass dates in the format mentioned in the api documentation`);
       return d;
     }
     case 'uuid': {
@@ -184,6 +200,10 @@ export async function parseParams(
   cx: ParseContext,
   isAllowed: (roles: RoleType[]) => boolean,
 ): Promise<Record<string, unknown>> {
+  // ApiServer.checkCharacterInkParams looks at every value, declared or not.
+  for (const [name, raw] of Object.entries(cx.raw)) {
+    if (CONTROL_RE.test(raw)) throw bindError(`Received value containing illegal ASCII non-printable characters for parameter ${name}`);
+  }
   const out: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(specs)) {
     if (s.roles && !isAllowed(s.roles)) continue;
@@ -198,7 +218,6 @@ export async function parseParams(
       if (s.required) throw missing(cx.commandLabel, name);
       continue;
     }
-    if (CONTROL_RE.test(raw)) throw paramError(`Received value containing illegal ASCII non-printable characters for parameter ${name}`);
     if (ABSENT.has(raw.trim())) {
       if (s.required) throw paramError(`Invalid value provided for API arg: ${name}`);
       continue;
@@ -220,5 +239,5 @@ export async function parseParams(
 }
 
 function missing(label: string, name: string): CloudError {
-  return paramError(`Unable to execute API command ${label} due to missing parameter ${name}`);
+  return bindError(`Unable to execute API command ${label} due to missing parameter ${name}`);
 }

@@ -15,12 +15,13 @@ export function isValidTimeZone(tz: string): boolean {
   return ok;
 }
 
-/** Offset of `tz` from UTC at `at`, as CloudStack's `timezoneoffset` (hours, e.g. "-5.0"). */
+/** Offset of `tz` from UTC at `at`, as CloudStack's `timezoneoffset`: Java's `String.valueOf(float)` of hours ("-5.0", "5.75"). */
 export function timeZoneOffsetHours(tz: string, at = new Date()): string {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(at);
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   if (!m) return '0.0';
   const h = Number(m[2]) + Number(m[3]) / 60;
-  return `${m[1] === '-' ? '-' : ''}${h.toFixed(1)}`;
+  const text = Number.isInteger(h) ? h.toFixed(1) : String(h);
+  return h === 0 ? '0.0' : `${m[1] === '-' ? '-' : ''}${text}`;
 }
