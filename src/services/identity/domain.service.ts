@@ -44,7 +44,7 @@ export class DomainService {
         uuid, name: p.name, parent_id: parentId, path: `${parentPath}${p.name}/`, level: parent.level + 1,
         state: 'Active', network_domain: p.networkDomain ?? null, created: Date.now(), removed: null,
       });
-      await this.events.record({ type: 'DOMAIN.CREATE', description: `Domain ${p.name} created`, userId: caller.userId, accountId: caller.accountId, domainId: newId, resourceType: 'Domain', resourceUuid: uuid }, trx);
+      await this.events.record({ type: 'DOMAIN.CREATE', description: `Domain ${p.name} created`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId, resourceType: 'Domain', resourceUuid: uuid }, trx);
       return newId;
     });
     return this.get(id);
@@ -68,7 +68,7 @@ export class DomainService {
         await trx.updateTable('domains').set({ name: p.name }).where('id', '=', id).execute();
       }
       if (p.networkDomain !== undefined) await trx.updateTable('domains').set({ network_domain: p.networkDomain || null }).where('id', '=', id).execute();
-      await this.events.record({ type: 'DOMAIN.UPDATE', description: `Domain ${d.name} updated`, userId: caller.userId, accountId: caller.accountId, domainId: id, resourceType: 'Domain', resourceUuid: d.uuid }, trx);
+      await this.events.record({ type: 'DOMAIN.UPDATE', description: `Domain ${d.name} updated`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId, resourceType: 'Domain', resourceUuid: d.uuid }, trx);
     });
     return this.get(id);
   }
@@ -89,7 +89,7 @@ export class DomainService {
     for (const a of accounts) await this.accounts.delete(caller, a.id);
     await k.transaction().execute(async (trx) => {
       await trx.updateTable('domains').set({ removed: Date.now(), state: 'Inactive' }).where('id', '=', id).execute();
-      await this.events.record({ type: 'DOMAIN.DELETE', description: `Domain ${d.name} deleted`, userId: caller.userId, accountId: caller.accountId, domainId: d.parent_id ?? ROOT_DOMAIN_ID, resourceType: 'Domain', resourceUuid: d.uuid }, trx);
+      await this.events.record({ type: 'DOMAIN.DELETE', description: `Domain ${d.name} deleted`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId, resourceType: 'Domain', resourceUuid: d.uuid }, trx);
     });
   }
 
