@@ -3,6 +3,8 @@
  * with `+` as space (last occurrence wins) merged with a form body (first occurrence wins).
  */
 function decode(s: string): string {
+  // Most names and many values need no decoding at all; skip the regex and the decoder.
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
   const t = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(t);

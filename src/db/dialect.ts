@@ -3,13 +3,15 @@
  * `NIMBO_DB_URL` selects the dialect: empty or `sqlite:` / a file path → embedded SQLite,
  * `postgres://…` → PostgreSQL, `mysql://…` → MySQL/MariaDB.
  */
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder } from 'kysely';
+import { Kysely, sql, type SelectQueryBuilder } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { createPool } from 'mysql2';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from './schema/index.js';
+import { cachingSqlite } from './statement-cache.js';
+import { CachingMysqlDialect, CachingPostgresDialect, CachingSqliteDialect } from './compile-cache.js';
 
 export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
 export type DialectName = (typeof DIALECTS)[number];
@@ -43,12 +45,12 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     conn.pragma('synchronous = NORMAL');
     conn.pragma('foreign_keys = ON');
     conn.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    const kysely = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: cachingSqlite(conn) }) });
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new CachingPostgresDialect({ pool }) });
     return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
   }
   const pool = createPool({
@@ -59,7 +61,7 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     decimalNumbers: true,
     timezone: 'Z',
   });
-  const kysely = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new CachingMysqlDialect({ pool }) });
   return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
 }
 
