@@ -3,7 +3,7 @@
  * and starts listening. Nothing else constructs services.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -73,7 +73,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   await migrate(db, (m) => logger.info(m));
   const firstStartCredentials = await seedCore(db, opts.adminPassword);
 
-  const msid = randomUUID();
+  const msid = managementServerId(opts.dataDir);
   const config = new ConfigService(db);
   await config.load();
   const events = new EventService(db);
@@ -124,7 +124,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const l of lifecycles) await l.start();
       // Jobs this server left unfinished are resumed or failed once everything runs again.
       for (const row of await jobs.orphans()) await dispatcher.resume(row);
-      await db.kysely.insertInto('management_servers').values({ uuid: msid, msid, name: hostname(), service_ip: host, version: VERSION, state: 'Up', last_seen: Date.now(), started: Date.now() }).execute();
+      const now = Date.now();
+      const up = { name: hostname(), service_ip: host, version: VERSION, state: 'Up', last_seen: now, started: now };
+      const updated = await db.kysely.updateTable('management_servers').set(up).where('msid', '=', msid).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) await db.kysely.insertInto('management_servers').values({ uuid: msid, msid, ...up }).execute();
       return { port: actual, url: `http://localhost:${actual}/client/api` };
     },
     async close() {
@@ -136,6 +139,21 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await db.close();
     },
   };
+}
+
+/**
+ * This server's id, kept in the data directory so that a restarted server recognises the
+ * jobs it left unfinished (CloudStack derives its msid from the host's MAC address).
+ */
+export function managementServerId(dataDir: string): string {
+  const file = join(dataDir, 'management-server-id');
+  if (existsSync(file)) {
+    const id = readFileSync(file, 'utf8').trim();
+    if (id) return id;
+  }
+  const id = randomUUID();
+  writeFileSync(file, id + '\n');
+  return id;
 }
 
 /** Writes the admin's login and keys for scripts (mode 0600). */

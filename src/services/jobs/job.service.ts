@@ -134,12 +134,27 @@ export class JobService {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
-  /** Jobs this server left in progress: hand each to `resume`, which re-runs or fails it. */
+  /**
+   * Jobs left in progress by this server's previous run (same msid) or by a server that is
+   * marked Down, claimed for this server: hand each to `resume`, which re-runs or fails it.
+   */
   async orphans(): Promise<Selectable<AsyncJobsTable>[]> {
     let q = this.db.kysely.selectFrom('async_jobs').selectAll().where('status', '=', JOB_STATUS.IN_PROGRESS);
-    // A single SQLite server owns every job; in a farm only our own (others are taken over by lease expiry).
-    if (this.db.dialect !== 'sqlite') q = q.where((eb) => eb.or([eb('msid', '=', this.msid), eb('msid', 'is', null)]));
-    return q.execute();
+    // A single SQLite server owns every job; in a farm only ours and those of stopped servers.
+    if (this.db.dialect !== 'sqlite') {
+      q = q.where((eb) =>
+        eb.or([
+          eb('msid', '=', this.msid),
+          eb('msid', 'is', null),
+          eb('msid', 'in', eb.selectFrom('management_servers').select('msid').where('state', '=', 'Down')),
+        ]),
+      );
+    }
+    const rows = await q.execute();
+    if (rows.length) {
+      await this.db.kysely.updateTable('async_jobs').set({ msid: this.msid, updated: Date.now() }).where('id', 'in', rows.map((r) => r.id)).execute();
+    }
+    return rows;
   }
 
   async failOrphan(row: Selectable<AsyncJobsTable>, caller: Caller, reason: string): Promise<void> {
