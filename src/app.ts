@@ -77,6 +77,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const config = new ConfigService(db);
   await config.load();
   const events = new EventService(db);
+  config.events = events;
   const scoper = new Scoper(db);
   const domains = new DomainService(db, events, scoper);
   const accounts = new AccountService(db, events, scoper);

@@ -113,6 +113,13 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(ok.value, '300');
       assert.equal((await s.admin.ok('listConfigurations', { name: 'network.throttling.rate' }))['configuration'][0].value, '300');
       assert.ok((await countOf('listEvents', { type: 'CONFIGURATION.VALUE.EDIT' })) >= 1);
+      // No value resets to the default.
+      const reset = (await s.admin.ok('updateConfiguration', { name: 'network.throttling.rate' }))['configuration'];
+      assert.equal(reset.value, '200');
+      await s.admin.ok('updateConfiguration', { name: 'default.page.size', value: '' });
+      assert.equal((await s.admin.ok('listConfigurations', { name: 'default.page.size' }))['configuration'][0].value, '500');
+      assert.equal((await s.admin.ok('listAccounts', { page: 1, pagesize: 2 }))['count'] >= 1, true);
+      await s.admin.ok('updateConfiguration', { name: 'network.throttling.rate', value: '300' });
       const wrongScope = await s.admin.call('updateConfiguration', { name: 'session.timeout', value: '5', accountid: (await s.newAccount()).accountId });
       assert.equal(wrongScope.status, 431);
     });
@@ -129,6 +136,8 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(global.value, 'false');
       const other = await s.newAccount();
       assert.equal((await s.admin.ok('listConfigurations', { name, accountid: other.accountId }))['configuration'][0].value, 'false');
+      const edits = await s.admin.ok('listEvents', { type: 'CONFIGURATION.VALUE.EDIT', keyword: name });
+      assert.ok(edits['count'] >= 1);
       assert.equal(await s.app.services.config.get(name, { kind: 'Account', id: (await s.app.db.kysely.selectFrom('accounts').select('id').where('uuid', '=', u.accountId).executeTakeFirstOrThrow()).id }), 'true');
     });
 

@@ -5,6 +5,8 @@
  * other servers of a farm pick changes up within `CACHE_MS`.
  */
 import type { Db } from '../../db/dialect.js';
+import type { Caller } from '../caller.js';
+import type { EventService } from '../events/event.service.js';
 import { SETTINGS, type SettingDef, type SettingScope } from '../../config/settings.js';
 import { CloudError, paramError } from '../../api/errors.js';
 
@@ -20,6 +22,8 @@ export interface SettingValue extends SettingDef {
 export class ConfigService {
   private values = new Map<string, string | null>();
   private loadedAt = 0;
+  /** Set after construction (events are built later in app.ts); used by `set`. */
+  events: EventService | undefined;
   constructor(private readonly db: Db) {}
 
   static definition(name: string): SettingDef | undefined {
@@ -40,7 +44,9 @@ export class ConfigService {
   peek(name: string): string | null {
     const def = BY_NAME.get(name);
     if (!def) throw new CloudError('Internal', `unknown setting ${name}`);
-    return this.values.has(name) ? this.values.get(name)! : def.defaultValue;
+    // A stored null means "reset to the default".
+    const v = this.values.get(name);
+    return v === undefined || v === null ? def.defaultValue : v;
   }
 
   async get(name: string, scope?: { kind: SettingScope; id: number }): Promise<string | null> {
@@ -93,22 +99,34 @@ export class ConfigService {
     }
   }
 
-  async set(name: string, value: string | null, scope?: { kind: SettingScope; id: number }): Promise<SettingValue> {
+  /**
+   * Changes a setting globally or for one scope and records CONFIGURATION.VALUE.EDIT in the
+   * same transaction. An empty or null value resets it to the default (or the global value).
+   */
+  async set(caller: Caller, name: string, value: string | null, scope?: { kind: SettingScope; id: number }): Promise<SettingValue> {
     const def = BY_NAME.get(name);
     if (!def) throw paramError(`Configuration ${name} does not exist`);
-    ConfigService.validate(def, value);
-    const k = this.db.kysely;
-    if (scope && scope.kind !== 'Global') {
-      if (!def.scope.includes(scope.kind)) throw paramError(`Configuration ${name} cannot be set at ${scope.kind} scope`);
-      await k.deleteFrom('config_overrides').where('scope', '=', scope.kind).where('scope_id', '=', scope.id).where('name', '=', name).execute();
-      await k.insertInto('config_overrides').values({ scope: scope.kind, scope_id: scope.id, name, value }).execute();
-      return { ...def, value, isOverride: true };
-    }
+    const v = value === '' ? null : value;
+    ConfigService.validate(def, v);
+    const scoped = scope && scope.kind !== 'Global' ? scope : undefined;
+    if (scoped && !def.scope.includes(scoped.kind)) throw paramError(`Configuration ${name} cannot be set at ${scoped.kind} scope`);
     const now = Date.now();
-    const updated = await k.updateTable('configuration').set({ value, updated: now }).where('name', '=', name).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) await k.insertInto('configuration').values({ name, value, updated: now }).execute();
-    this.values.set(name, value);
-    return { ...def, value };
+    await this.db.kysely.transaction().execute(async (trx) => {
+      if (scoped) {
+        await trx.deleteFrom('config_overrides').where('scope', '=', scoped.kind).where('scope_id', '=', scoped.id).where('name', '=', name).execute();
+        if (v !== null) await trx.insertInto('config_overrides').values({ scope: scoped.kind, scope_id: scoped.id, name, value: v }).execute();
+      } else {
+        const updated = await trx.updateTable('configuration').set({ value: v, updated: now }).where('name', '=', name).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) await trx.insertInto('configuration').values({ name, value: v, updated: now }).execute();
+      }
+      await this.events?.record(
+        { type: 'CONFIGURATION.VALUE.EDIT', description: `Setting ${name} changed${scoped ? ` for ${scoped.kind.toLowerCase()} ${scoped.id}` : ''}`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId },
+        trx,
+      );
+    });
+    if (scoped) return v === null ? { ...def, value: this.peek(name) } : { ...def, value: v, isOverride: true };
+    this.values.set(name, v);
+    return { ...def, value: this.peek(name) };
   }
 
   async list(filter: { name?: string | undefined; category?: string | undefined; keyword?: string | undefined; scope?: { kind: SettingScope; id: number } | undefined }): Promise<SettingValue[]> {

@@ -16,11 +16,7 @@ export default defineCommand({
   response: objectOf(configurationResponse),
   async handler(ctx, params) {
     const scope = await settingScope(ctx, params);
-    const s = await ctx.services.config.set(params.name, params.value ?? null, scope);
-    await ctx.services.events.record({
-      type: 'CONFIGURATION.VALUE.EDIT', description: `Setting ${params.name} changed${scope ? ` for ${scope.kind.toLowerCase()}` : ''}`,
-      userId: ctx.caller.userId, accountId: ctx.caller.accountId, domainId: ctx.caller.domainId,
-    });
+    const s = await ctx.services.config.set(ctx.caller, params.name, params.value ?? null, scope);
     return toConfiguration(s, scope?.kind);
   },
 });
