@@ -16,6 +16,8 @@ const NETWORK_DOMAIN_RE = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0
 
 export class DomainService {
   accounts!: AccountService;
+  /** Called after a change that cached callers may hold (a domain's path). */
+  onChange: () => void = () => {};
   constructor(
     private readonly db: Db,
     private readonly events: EventService,
@@ -70,6 +72,7 @@ export class DomainService {
       if (p.networkDomain !== undefined) await trx.updateTable('domains').set({ network_domain: p.networkDomain || null }).where('id', '=', id).execute();
       await this.events.record({ type: 'DOMAIN.UPDATE', description: `Domain ${d.name} updated`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId, resourceType: 'Domain', resourceUuid: d.uuid }, trx);
     });
+    this.onChange();
     return this.get(id);
   }
 
