@@ -28,7 +28,7 @@ import { RoleService } from './services/identity/role.service.js';
 import { localPasswordAuthenticator } from './services/identity/authenticators.js';
 import { JobService } from './services/jobs/job.service.js';
 import { seedCore, type AdminCredentials } from './services/identity/seed.js';
-import type { Services } from './services/index.js';
+import type { CoreServices, Services } from './services/index.js';
 import { AREAS } from './areas.js';
 import type { Lifecycle } from './area.js';
 
@@ -91,9 +91,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     roles.invalidate();
   };
   const jobs = new JobService(db, events, scoper, { msid, log: (msg, err) => logger.error({ err }, msg) });
-  const services: Services = {
+  const core: CoreServices = {
     config, events, eventQueries: new EventQueryService(db, scoper), scoper, domains, accounts, users, auth, roles, jobs, msid,
   };
+  // Areas add their services below, each seeing everything wired before it.
+  const services = core as Services;
 
   const lifecycles: Lifecycle[] = [];
   for (const area of AREAS) {
