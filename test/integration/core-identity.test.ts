@@ -105,6 +105,8 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(j['jobstatus'], 1);
       assert.equal((await u.call('listAccounts')).status, 401);
       assert.deepEqual(await s.admin.ok('listAccounts', { name: u.accountName, listall: true }), {});
+      // A removed entity's UUID still resolves (no 431) and lists nothing.
+      assert.deepEqual(await s.admin.ok('listAccounts', { id: u.accountId }), {});
       const self = await s.admin.job('deleteAccount', { id: (await s.admin.ok('listAccounts'))['account'][0].id });
       assert.equal(self['jobstatus'], 2, 'an account cannot delete itself');
       assert.equal(self['jobresultcode'], 531);
