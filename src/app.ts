@@ -86,7 +86,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   accounts.users = users;
   const auth = new AuthService(db, events, config, [localPasswordAuthenticator]);
   const roles = new RoleService(db);
-  domains.onChange = accounts.onChange = users.onChange = () => {
+  config.onChange = domains.onChange = accounts.onChange = users.onChange = () => {
     auth.invalidate();
     roles.invalidate();
   };

@@ -110,6 +110,17 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await u.call('listAccounts')).status, 200);
     });
 
+    it('refuses API keys in a domain where api.key.access is false', async () => {
+      const d = (await s.admin.ok('createDomain', { name: 'nokeys' }))['domain'];
+      const u = await s.newAccount({ domainid: d.id });
+      assert.equal((await u.call('listAccounts')).status, 200);
+      await s.admin.ok('updateConfiguration', { name: 'api.key.access', value: 'false', domainid: d.id });
+      assert.equal((await u.call('listAccounts')).status, 401);
+      assert.equal((await s.admin.call('listAccounts')).status, 200, 'other domains keep key access');
+      await s.admin.ok('updateConfiguration', { name: 'api.key.access', value: 'true', domainid: d.id });
+      assert.equal((await u.call('listAccounts')).status, 200);
+    });
+
     describe('session login', () => {
       it('must be POSTed (405 on GET)', async () => {
         const r = await raw(s.endpoint, { command: 'login', username: 'admin', password: 'password', response: 'json' });

@@ -24,6 +24,8 @@ export class ConfigService {
   private loadedAt = 0;
   /** Set after construction (events are built later in app.ts); used by `set`. */
   events: EventService | undefined;
+  /** Called after every change (so caches derived from settings can be dropped). */
+  onChange: () => void = () => {};
   constructor(private readonly db: Db) {}
 
   static definition(name: string): SettingDef | undefined {
@@ -124,8 +126,9 @@ export class ConfigService {
         trx,
       );
     });
+    if (!scoped) this.values.set(name, v);
+    this.onChange();
     if (scoped) return v === null ? { ...def, value: this.peek(name) } : { ...def, value: v, isOverride: true };
-    this.values.set(name, v);
     return { ...def, value: this.peek(name) };
   }
 

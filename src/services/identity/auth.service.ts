@@ -58,7 +58,9 @@ export class AuthService {
     const hit = this.keyCache.get(apiKey);
     if (hit && now - hit.at < KEY_CACHE_MS) return hit.entry;
     const u = (await userQuery(this.db.kysely).where('u.api_key', '=', apiKey).executeTakeFirst()) as UserRow | undefined;
-    const entry = u && active(u) && u.secret_key ? { caller: callerOf(u), secretKey: u.secret_key } : null;
+    let entry = u && active(u) && u.secret_key ? { caller: callerOf(u), secretKey: u.secret_key } : null;
+    // api.key.access (Global, Domain): key access can be switched off for a domain (ApiServer.verifyApiKeyAccessAllowed).
+    if (u && entry && (await this.config.get('api.key.access', { kind: 'Domain', id: u.domain_id }))?.toLowerCase() === 'false') entry = null;
     if (this.keyCache.size > 10000) this.keyCache.clear();
     this.keyCache.set(apiKey, { entry, at: now });
     return entry;
