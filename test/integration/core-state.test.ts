@@ -7,6 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { raw, cookieValue } from '../helpers/http.js';
 
 const person = (name: string, extra: Record<string, string | number> = {}) => ({ username: name, password: 'pw-123456', email: `${name}@example.com`, firstname: 'F', lastname: 'L', ...extra });
 
@@ -154,6 +155,19 @@ for (const dialect of dialectsUnderTest()) {
       const notMine = await da.call('updateConfiguration', { name: 'allow.user.expunge.recover.vm', value: 'true', accountid: outsider.accountId });
       assert.equal(notMine.status, 531);
       assert.equal((await u.call('listConfigurations', {})).status, 432);
+      // Without a scope a domain admin lists its own domain's values (here over a session: key access is off).
+      await s.admin.ok('updateConfiguration', { name: 'api.key.access', value: 'false', domainid: dom.id });
+      const session = await raw(s.endpoint, { command: 'login', username: da.accountName, password: 'secret-pw', domain: '/cfgdom/', response: 'json' }, { form: true });
+      assert.equal(session.status, 200, session.text);
+      const key = session.inner['sessionkey'];
+      const own = await raw(s.endpoint, { command: 'listConfigurations', name: 'api.key.access', sessionkey: key, response: 'json' }, { cookie: `JSESSIONID=${cookieValue(session.cookies, 'JSESSIONID')}; sessionkey=${key}` });
+      assert.equal(own.status, 200, own.text);
+      assert.equal(own.inner['configuration'][0].value, 'false');
+      assert.equal(own.inner['configuration'][0].scope, 'domain');
+      await s.admin.ok('updateConfiguration', { name: 'api.key.access', value: '', domainid: dom.id });
+      assert.equal((await s.admin.ok('listConfigurations', { name: 'api.key.access' }))['configuration'][0].value, 'true');
+      const other = (await s.admin.ok('createDomain', { name: 'cfgother' }))['domain'];
+      assert.equal((await da.call('listConfigurations', { domainid: other.id })).status, 531);
     });
   });
 }

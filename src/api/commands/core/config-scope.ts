@@ -15,13 +15,18 @@ export const scopeParams = {
 
 type ScopeIds = { zoneid?: number | undefined; clusterid?: number | undefined; storageid?: number | undefined; accountid?: number | undefined; domainid?: number | undefined; imagestoreuuid?: number | undefined };
 
-export async function settingScope(ctx: CommandContext, s: ScopeIds): Promise<{ kind: SettingScope; id: number } | undefined> {
+/**
+ * The addressed scope, access-checked. With `listing`, a domain admin who names no scope
+ * gets its own domain's values (ConfigurationListingServiceImpl.searchForConfigurations).
+ */
+export async function settingScope(ctx: CommandContext, s: ScopeIds, listing = false): Promise<{ kind: SettingScope; id: number } | undefined> {
   const given: Array<[SettingScope, number | undefined]> = [
     ['Zone', s.zoneid], ['Cluster', s.clusterid], ['StoragePool', s.storageid], ['Account', s.accountid], ['Domain', s.domainid], ['ImageStore', s.imagestoreuuid],
   ];
   const set = given.filter(([, id]) => id !== undefined);
   if (set.length > 1) throw paramError('Only one of zoneid, clusterid, storageid, accountid, domainid, imagestoreuuid may be given');
   if (set.length === 0) {
+    if (listing && ctx.caller.roleType === 'DomainAdmin') return { kind: 'Domain', id: ctx.caller.domainId };
     if (ctx.caller.roleType !== 'Admin') throw paramError('Domain admins may only list or change settings of their accounts and domains');
     return undefined;
   }

@@ -17,7 +17,7 @@ export default defineCommand({
   },
   response: listOf(configurationResponse),
   async handler(ctx, params) {
-    const scope = await settingScope(ctx, params);
+    const scope = await settingScope(ctx, params, true);
     const all = await ctx.services.config.list({ name: params.name, category: params.category, keyword: params.keyword, scope });
     const page = pageOf(ctx, params).slice(all);
     return { items: page.rows.map((s) => toConfiguration(s, scope?.kind)), count: page.count };
