@@ -56,7 +56,7 @@ export class ApiHandler {
     const reply = (r: DispatchResult, caller: Caller | null, extra: Partial<ApiReply> = {}) => this.render(r, format, caller, extra);
     try {
       const lc = command.toLowerCase();
-      if (lc === 'login' && !req.integration) return await this.login(req, lower, format);
+      if (lc === 'login' && !req.integration) return await this.login(req, lower, format, cookies['JSESSIONID']);
       if (lc === 'logout' && !req.integration) return await this.logout(cookies, format);
 
       let caller: Caller | null;
@@ -119,7 +119,7 @@ export class ApiHandler {
     return s?.caller ?? null;
   }
 
-  private async login(req: ApiRequest, p: Record<string, string>, format: 'json' | 'xml'): Promise<ApiReply> {
+  private async login(req: ApiRequest, p: Record<string, string>, format: 'json' | 'xml', oldSession: string | undefined): Promise<ApiReply> {
     const key = 'loginresponse';
     if (req.method !== 'POST') {
       return this.render({ key, status: 405, body: { uuidList: [], errorcode: 405, errortext: 'Please use HTTP POST to authenticate using this API' } }, format, null);
@@ -136,6 +136,8 @@ export class ApiHandler {
         if (id === undefined) throw new CloudError('PermissionDenied', `Failed to authenticate user ${username}; please provide valid credentials`);
         domainId = id;
       }
+      // Any session the client still holds is invalidated first (ApiServlet: session.invalidate()).
+      if (oldSession) await this.services.auth.dropSession(oldSession);
       const r = await this.services.auth.login(username, password, domainId !== undefined ? { id: domainId } : { path: normaliseDomainPath(p['domain'] ?? '/') });
       const u = r.user;
       const tz = u.timezone ?? undefined;

@@ -163,10 +163,19 @@ for (const dialect of dialectsUnderTest()) {
         const noCookie = await raw(s.endpoint, { command: 'listAccounts', response: 'json', sessionkey: skey! });
         assert.equal(noCookie.status, 401);
 
-        const out = await raw(s.endpoint, { command: 'logout', response: 'json', sessionkey: skey! }, { cookie });
+        // Logging in again with the old cookie replaces that session.
+        const again = await raw(s.endpoint, { command: 'login', username: 'admin', password: 'password', response: 'json' }, { form: true, cookie });
+        assert.equal(again.status, 200);
+        const replaced = await raw(s.endpoint, { command: 'listAccounts', response: 'json', sessionkey: skey! }, { cookie });
+        assert.equal(replaced.status, 401, 'the old session ends with a new login');
+        const sid2 = cookieValue(again.cookies, 'JSESSIONID');
+        const key2 = again.inner['sessionkey'];
+        const cookie2 = `JSESSIONID=${sid2}; sessionkey=${key2}`;
+        assert.equal((await raw(s.endpoint, { command: 'listAccounts', response: 'json', sessionkey: key2 }, { cookie: cookie2 })).status, 200);
+        const out = await raw(s.endpoint, { command: 'logout', response: 'json', sessionkey: key2 }, { cookie: cookie2 });
         assert.deepEqual(out.json, { logoutresponse: { description: 'success' } });
         assert.ok(out.cookies.some((c) => /^JSESSIONID=;/.test(c) && /Max-Age=0/.test(c)));
-        const after = await raw(s.endpoint, { command: 'listAccounts', response: 'json', sessionkey: skey! }, { cookie });
+        const after = await raw(s.endpoint, { command: 'listAccounts', response: 'json', sessionkey: key2 }, { cookie: cookie2 });
         assert.equal(after.status, 401);
       });
 

@@ -125,6 +125,11 @@ export class AuthService {
     return { caller: callerOf(u), sessionKey: s.session_key };
   }
 
+  /** Forgets a session without a logout event (a new login replaces the old session). */
+  async dropSession(sessionId: string): Promise<void> {
+    await this.db.kysely.deleteFrom('sessions').where('session_id', '=', sessionId).execute();
+  }
+
   async logout(sessionId: string): Promise<void> {
     const s = await this.db.kysely.selectFrom('sessions').select(['id', 'user_id']).where('session_id', '=', sessionId).executeTakeFirst();
     if (!s) return;
