@@ -110,12 +110,10 @@ export class ApiHandler {
     let key: string | undefined;
     if (where === 'ParameterOnly') key = fromParam;
     else if (where === 'CookieOrParameter') key = fromParam ?? fromCookie;
-    else {
-      if (fromParam === undefined || fromCookie === undefined || fromParam !== fromCookie) return null;
-      key = fromParam;
-    }
-    if (key === undefined) return null;
-    const s = await this.services.auth.bySession(sessionId, key);
+    else if (fromParam !== undefined && fromParam === fromCookie) key = fromParam;
+    const s = key === undefined ? null : await this.services.auth.bySession(sessionId, key);
+    // A request that fails the session-key check ends the session (HttpUtils.validateSessionKey → invalidate).
+    if (!s) await this.services.auth.dropSession(sessionId);
     return s?.caller ?? null;
   }
 
