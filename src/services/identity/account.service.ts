@@ -138,7 +138,8 @@ export class AccountService {
   async setState(caller: Caller, a: AccountRow, state: 'enabled' | 'disabled' | 'locked'): Promise<AccountRow> {
     if (a.id === SYSTEM_ACCOUNT_ID) throw permissionDenied('The system account cannot be modified');
     if (a.id === caller.accountId && state !== 'enabled') throw permissionDenied('An account cannot disable or lock itself');
-    const type = state === 'enabled' ? 'ACCOUNT.ENABLE' : state === 'locked' ? 'ACCOUNT.LOCK' : 'ACCOUNT.DISABLE';
+    // CloudStack has no ACCOUNT.LOCK: locking is a disable (AccountManagerImpl.lockAccount).
+    const type = state === 'enabled' ? 'ACCOUNT.ENABLE' : 'ACCOUNT.DISABLE';
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.updateTable('accounts').set({ state }).where('id', '=', a.id).execute();
       await this.events.record({ type, description: `Account ${a.account_name} ${state}`, userId: caller.userId, accountId: a.id, domainId: a.domain_id, resourceType: 'Account', resourceUuid: a.uuid }, trx);
