@@ -167,7 +167,8 @@ export class ApiHandler {
 
   render(r: DispatchResult, format: 'json' | 'xml', caller: Caller | null, extra: Partial<ApiReply> = {}): ApiReply {
     const headers: Record<string, string> = { ...SECURITY_HEADERS };
-    if (r.status !== 200 && typeof r.body['errortext'] === 'string') {
+    // Only command errors carry X-Description, not the servlet's own 400/401 answers (ApiServlet).
+    if (r.status !== 200 && r.status !== 400 && r.status !== 401 && typeof r.body['errortext'] === 'string') {
       headers['X-Description'] = String(r.body['errortext']).replace(/[^\x20-\x7e]/g, ' ').slice(0, 1000);
     }
     if (format === 'json') {

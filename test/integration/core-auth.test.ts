@@ -67,6 +67,7 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(j.status, 401);
       assert.match(j.headers.get('content-type') ?? '', /^application\/json/);
       assert.deepEqual(j.json, { listaccountsresponse: { uuidList: [], errorcode: 401, errortext: UNAUTH } });
+      assert.equal(j.headers.get('x-description'), null, 'the servlet\'s own 401 has no X-Description');
       const xp = { command: 'listAccounts', apiKey: keys.apiKey };
       const x = await raw(s.endpoint, { ...xp, signature: 'AAAA' });
       assert.equal(x.status, 401);
