@@ -98,8 +98,10 @@ for (const dialect of dialectsUnderTest()) {
       const listed = await s.admin.ok('listAsyncJobs');
       assert.ok((listed['asyncjobs'] as any[]).some((x) => x.jobid === custom));
       const events = await s.admin.ok('listEvents', { listall: true, type: 'ACCOUNT.DISABLE' });
-      const states = new Set((events['event'] as any[]).map((e) => e.state));
-      assert.deepEqual([...states].sort(), ['Completed', 'Scheduled', 'Started']);
+      const mine = (events['event'] as any[]).filter((e) => e.resourceid === u.accountId);
+      assert.deepEqual(mine.map((e) => e.state).sort(), ['Completed', 'Scheduled', 'Started'], 'one Completed event: the state change itself');
+      const scheduled = mine.find((e) => e.state === 'Scheduled');
+      for (const e of mine.filter((x) => x !== scheduled)) assert.equal(e.parentid, scheduled.id);
       const unknown = await s.admin.call('queryAsyncJobResult', { jobid: randomUUID() });
       assert.equal(unknown.status, 431);
       assert.match(unknown.inner['errortext'], /Invalid parameter jobid value=.* due to incorrect long value format, or entity does not exist/);

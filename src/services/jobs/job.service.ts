@@ -119,6 +119,20 @@ export class JobService {
         .set({ status: o.ok ? JOB_STATUS.SUCCEEDED : JOB_STATUS.FAILED, result_code: o.ok ? 0 : o.code, result_type: o.type, result: JSON.stringify(o.result ?? null), updated: now, completed: now })
         .where('id', '=', id)
         .execute();
+      if (spec.eventType && o.ok && startId !== null && spec.instanceUuid) {
+        // The action already wrote its Completed event in its own transaction: adopt it as
+        // the job's, so a job has exactly Scheduled, Started and Completed (as in CloudStack).
+        const adopted = await trx
+          .updateTable('events')
+          .set({ start_id: startId })
+          .where('type', '=', spec.eventType)
+          .where('state', '=', 'Completed')
+          .where('start_id', 'is', null)
+          .where('resource_uuid', '=', spec.instanceUuid)
+          .where('id', '>', startId)
+          .executeTakeFirst();
+        if (Number(adopted.numUpdatedRows) > 0) return;
+      }
       if (spec.eventType) {
         const errText = !o.ok && o.result && typeof o.result === 'object' ? String((o.result as { errortext?: unknown }).errortext ?? '') : '';
         await this.events.record(
