@@ -76,6 +76,11 @@ for (const dialect of dialectsUnderTest()) {
       const r = await s.admin.call('archiveEvents', { ids: e1.id });
       assert.deepEqual(r.body, { archiveeventsresponse: { success: 'true' } });
       assert.deepEqual(await s.admin.ok('listEvents', { resourceid: d1.id }), {});
+      const archived = await s.admin.ok('listEvents', { resourceid: d1.id, archived: true });
+      assert.equal(archived['event'][0].id, e1.id);
+      assert.equal(archived['event'][0].archived, true);
+      assert.equal((await s.admin.ok('listEvents', { resourceid: d2.id, state: 'Completed' }))['count'], 1);
+      assert.deepEqual(await s.admin.ok('listEvents', { resourceid: d2.id, state: 'Scheduled' }), {});
       const del = await s.admin.call('deleteEvents', { ids: e2.id });
       assert.deepEqual(del.body, { deleteeventsresponse: { success: 'true' } });
       assert.deepEqual(await s.admin.ok('listEvents', { resourceid: d2.id }), {});

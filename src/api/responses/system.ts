@@ -39,7 +39,7 @@ export function toEvent(e: EventRow): Wire {
   return {
     id: e.uuid, username: e.username, type: e.type, level: e.level, description: e.description, account: e.account_name, domainid: e.domain_uuid,
     domain: e.domain_name, domainpath: displayPath(e.domain_path), resourceid: e.resource_uuid ?? undefined, resourcetype: e.resource_type ?? undefined,
-    created: wireDate(e.created), state: e.state, parentid: e.parent_uuid ?? undefined, archived: false,
+    created: wireDate(e.created), state: e.state, parentid: e.parent_uuid ?? undefined, archived: e.archived === 1,
   };
 }
 

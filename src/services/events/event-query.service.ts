@@ -27,6 +27,7 @@ export interface EventRow {
   username: string;
   user_uuid: string;
   parent_uuid: string | null;
+  archived: number;
 }
 
 export interface EventFilter {
@@ -39,6 +40,7 @@ export interface EventFilter {
   resourceUuid?: string | undefined;
   resourceType?: string | undefined;
   archived?: boolean | undefined;
+  state?: string | undefined;
 }
 
 export class EventQueryService {
@@ -57,7 +59,7 @@ export class EventQueryService {
       .select([
         'e.id', 'e.uuid', 'e.type', 'e.state', 'e.description', 'e.level', 'e.created', 'e.start_id', 'e.resource_type', 'e.resource_uuid',
         'e.account_id', 'a.account_name', 'a.uuid as account_uuid', 'e.domain_id', 'd.uuid as domain_uuid', 'd.name as domain_name', 'd.path as domain_path',
-        'u.username', 'u.uuid as user_uuid', 'p.uuid as parent_uuid',
+        'u.username', 'u.uuid as user_uuid', 'p.uuid as parent_uuid', 'e.archived',
       ]);
   }
 
@@ -65,6 +67,7 @@ export class EventQueryService {
     let q = this.scoper.apply(this.base(), scope, 'e.account_id', 'e.domain_id').where('e.archived', '=', f.archived ? 1 : 0);
     if (f.id !== undefined) q = q.where('e.id', '=', f.id);
     if (f.type !== undefined) q = q.where('e.type', '=', f.type);
+    if (f.state !== undefined) q = q.where('e.state', '=', f.state);
     if (f.level !== undefined) q = q.where('e.level', '=', f.level.toUpperCase());
     if (f.startdate) q = q.where('e.created', '>=', f.startdate.getTime());
     if (f.enddate) q = q.where('e.created', '<=', f.enddate.getTime());

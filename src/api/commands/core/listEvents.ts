@@ -20,13 +20,15 @@ export default defineCommand({
     startid: p.uuid({ entity: 'Event', doc: 'Only events started by this event' }),
     resourceid: p.string({ doc: 'Only events about the resource with this id' }),
     resourcetype: p.string({ doc: 'Only events about resources of this type' }),
+    archived: p.boolean({ doc: 'List archived events instead of current ones' }),
+    state: p.string({ doc: 'Only events in this state (Scheduled, Started, Completed)' }),
   },
   response: listOf(eventResponse),
   async handler(ctx, params) {
     const scope = await scopeOf(ctx, params);
     const r = await ctx.services.eventQueries.list(scope, {
       id: params.id, type: params.type, level: params.level, startdate: params.startdate, enddate: params.enddate, keyword: params.keyword,
-      resourceUuid: params.resourceid, resourceType: params.resourcetype,
+      resourceUuid: params.resourceid, resourceType: params.resourcetype, archived: params.archived, state: params.state,
     }, pageOf(ctx, params));
     return listResult(r, toEvent);
   },
