@@ -3,5 +3,6 @@
  * The core (identity, jobs, events, settings) is wired directly in app.ts before these.
  */
 import type { Area } from './area.js';
+import { INFRA_AREA } from './services/infra/area.js';
 
-export const AREAS: Area[] = [];
+export const AREAS: Area[] = [INFRA_AREA];

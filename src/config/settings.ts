@@ -153,6 +153,7 @@ export const SETTINGS: SettingDef[] = [
   { name: "stop.retry.interval", category: "Advanced", type: 'Integer', defaultValue: "600", scope: ["Global"], description: "The time in seconds between retries to stop or destroy a VM.", dynamic: true },
   { name: "ha.workers", category: "Advanced", type: 'Integer', defaultValue: "5", scope: ["Global"], description: "The number of High-Availability worker threads.", dynamic: true },
   { name: "investigate.retry.interval", category: "Advanced", type: 'Integer', defaultValue: "60", scope: ["Global"], description: "The time (in seconds) between VM pings when the agent is disconnected.", dynamic: true },
+  { name: "secondary.storage.per.zone.max", category: "Storage", type: 'Integer', defaultValue: "1", scope: ["Global"], description: "Nimbo: how many image stores (secondary storage) a zone may have; the seed's rule is exactly one.", dynamic: true },
   { name: "secstorage.capacity.standby", category: "Advanced", type: 'Integer', defaultValue: "10", scope: ["Global"], description: "The minimal number of command execution sessions that system is able to serve immediately(standby capacity)", dynamic: false },
   { name: "max.volume.size.gb", category: "Storage", type: 'Long', defaultValue: "2000", scope: ["Global"], description: "Largest size in GB that a custom-size volume may have", dynamic: true },
   { name: "multicast.throttling.rate", category: "Network", type: 'Integer', defaultValue: "10", scope: ["Global"], description: "Default multicast rate in megabits per second allowed", dynamic: false },

@@ -12,6 +12,7 @@ import type { AuthService } from './identity/auth.service.js';
 import type { RoleService } from './identity/role.service.js';
 import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
+import type { InfraServices } from './infra/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -29,4 +30,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices;
+export type Services = CoreServices & InfraServices;

@@ -1,5 +1,6 @@
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 import type { Migration } from './helpers.js';
 import { m0001Core } from './0001-core.js';
+import { m0002Infra } from './0002-infra.js';
 
-export const MIGRATIONS: Migration[] = [m0001Core];
+export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra];

@@ -3,5 +3,6 @@
  * and is joined here (areas are listed in build order).
  */
 import type { CoreTables } from './core.js';
+import type { InfraTables } from './infra.js';
 
-export type Database = CoreTables;
+export type Database = CoreTables & InfraTables;
