@@ -4,5 +4,6 @@
  */
 import type { Area } from './area.js';
 import { INFRA_AREA } from './services/infra/area.js';
+import { LIMITS_AREA } from './services/limits/area.js';
 
-export const AREAS: Area[] = [INFRA_AREA];
+export const AREAS: Area[] = [INFRA_AREA, LIMITS_AREA];

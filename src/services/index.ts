@@ -13,6 +13,7 @@ import type { RoleService } from './identity/role.service.js';
 import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { InfraServices } from './infra/area.js';
+import type { LimitsServices } from './limits/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -30,4 +31,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices;
+export type Services = CoreServices & InfraServices & LimitsServices;

@@ -2,5 +2,6 @@
 import type { Migration } from './helpers.js';
 import { m0001Core } from './0001-core.js';
 import { m0002Infra } from './0002-infra.js';
+import { m0005LimitsKeysGroups } from './0005-limits-keys-groups.js';
 
-export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra];
+export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0005LimitsKeysGroups];

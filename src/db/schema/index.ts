@@ -4,5 +4,6 @@
  */
 import type { CoreTables } from './core.js';
 import type { InfraTables } from './infra.js';
+import type { LimitsTables } from './limits.js';
 
-export type Database = CoreTables & InfraTables;
+export type Database = CoreTables & InfraTables & LimitsTables;

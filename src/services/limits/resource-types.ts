@@ -1,0 +1,72 @@
+/**
+ * CloudStack's resource types (Resource.ResourceType) as data: the number and name on the
+ * wire, the global settings that give the default account and domain limits, the prefix of
+ * the listAccounts/listDomains fields, and the unit conversion for storage.
+ */
+
+export const RESOURCE_TYPES = [
+  { id: 0, name: 'user_vm', setting: 'user.vms', field: 'vm' },
+  { id: 1, name: 'public_ip', setting: 'public.ips', field: 'ip' },
+  { id: 2, name: 'volume', setting: 'volumes', field: 'volume' },
+  { id: 3, name: 'snapshot', setting: 'snapshots', field: 'snapshot' },
+  { id: 4, name: 'template', setting: 'templates', field: 'template' },
+  { id: 5, name: 'project', setting: 'projects', field: 'project' },
+  { id: 6, name: 'network', setting: 'networks', field: 'network' },
+  { id: 7, name: 'vpc', setting: 'vpcs', field: 'vpc' },
+  { id: 8, name: 'cpu', setting: 'cpus', field: 'cpu' },
+  { id: 9, name: 'memory', setting: 'memory', field: 'memory' },
+  { id: 10, name: 'primary_storage', setting: 'primary.storage', field: 'primarystorage' },
+  { id: 11, name: 'secondary_storage', setting: 'secondary.storage', field: 'secondarystorage' },
+] as const;
+
+export type ResourceTypeDef = (typeof RESOURCE_TYPES)[number];
+export type ResourceType = ResourceTypeDef['name'];
+
+export const GIB = 1024 * 1024 * 1024;
+export const UNLIMITED = -1;
+
+const BY_NAME = new Map<string, ResourceTypeDef>(RESOURCE_TYPES.map((t) => [t.name, t]));
+const BY_ID = new Map<number, ResourceTypeDef>(RESOURCE_TYPES.map((t) => [t.id, t]));
+
+export function resourceType(name: ResourceType): ResourceTypeDef {
+  return BY_NAME.get(name)!;
+}
+
+/** The type with this number, or undefined (the caller turns that into CloudStack's 431). */
+export function resourceTypeById(id: number): ResourceTypeDef | undefined {
+  return BY_ID.get(id);
+}
+
+/** Storage limits and counts are kept in bytes and shown in GiB (ResourceType.bytesToGiB). */
+export const isStorage = (t: ResourceTypeDef) => t.name === 'primary_storage' || t.name === 'secondary_storage';
+
+/** Stored limit (bytes for storage) → wire `max` (GiB for storage); -1 stays -1. */
+export function limitToWire(t: ResourceTypeDef, max: number): number {
+  if (max < 0 || !isStorage(t)) return max;
+  return Math.ceil(max / GIB);
+}
+
+/** Wire `max` → stored limit. */
+export function limitFromWire(t: ResourceTypeDef, max: number): number {
+  if (max < 0 || !isStorage(t)) return max;
+  return max * GIB;
+}
+
+/** Setting value → stored limit: storage defaults are GiB in max.*.primary/secondary.storage. */
+export function limitFromSetting(t: ResourceTypeDef, value: string | null): number {
+  const n = value === null || value.trim() === '' ? UNLIMITED : Number(value);
+  if (!Number.isFinite(n)) return UNLIMITED;
+  return limitFromWire(t, Math.trunc(n));
+}
+
+/**
+ * The limit/total/available fields of AccountResponse/DomainResponse for one type:
+ * limit and available are strings ("Unlimited" or a number), total a number; storage in GiB
+ * (secondary storage total as a float, as CloudStack serialises it).
+ */
+export function limitWireFields(t: ResourceTypeDef, max: number, count: number): Record<string, string | number> {
+  const total = isStorage(t) ? (t.name === 'secondary_storage' ? count / GIB : Math.floor(count / GIB)) : count;
+  const limit = max < 0 ? 'Unlimited' : String(limitToWire(t, max));
+  const available = max < 0 ? 'Unlimited' : String(isStorage(t) ? Math.floor((max - count) / GIB) : max - count);
+  return { [`${t.field}limit`]: limit, [`${t.field}total`]: total, [`${t.field}available`]: available };
+}
