@@ -9,13 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import type { ApiAnswer } from '../../src/cli/api-client.js';
-
-export function expectError(r: ApiAnswer, code: number, text?: RegExp): void {
-  assert.equal(r.status, code, JSON.stringify(r.body));
-  assert.equal(r.inner['errorcode'], code);
-  if (text) assert.match(String(r.inner['errortext']), text);
-}
+import { expectError } from './infra-helpers.js';
 
 for (const dialect of dialectsUnderTest()) {
   describe(`infra: advanced zone (${dialect})`, () => {
