@@ -55,6 +55,15 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(await countOf('listAccounts', { name: 'freshname' }), 0);
     });
 
+    it('concurrent creates of one name make exactly one account, user and domain', async () => {
+      const accounts = await Promise.all(Array.from({ length: 6 }, () => s.admin.call('createAccount', person('racer'))));
+      assert.deepEqual(accounts.map((r) => r.status).sort(), [200, 431, 431, 431, 431, 431]);
+      const domains = await Promise.all(Array.from({ length: 6 }, () => s.admin.call('createDomain', { name: 'racedom' })));
+      assert.deepEqual(domains.map((r) => r.status).sort(), [200, 431, 431, 431, 431, 431]);
+      assert.equal(await countOf('listUsers', { username: 'racer' }), 1);
+      assert.equal(await countOf('listDomains', { name: 'racedom' }), 1);
+    });
+
     it('validates time zones on createAccount and updateUser', async () => {
       const a = (await s.admin.ok('createAccount', person('tzuser', { timezone: 'Asia/Kolkata' })))['account'];
       assert.equal(a.user[0].timezone, 'Asia/Kolkata');

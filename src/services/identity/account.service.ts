@@ -8,7 +8,7 @@ import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import { isRootAdmin, SYSTEM_ACCOUNT_ID } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
-import { accountQuery, type AccountRow } from './identity.queries.js';
+import { accountQuery, lockDomainRow, type AccountRow } from './identity.queries.js';
 import type { ListScope, Scoper } from './scope.js';
 import type { UserService } from './user.service.js';
 import { roleTypeOfAccountType, accountTypeOfRoleType, type RoleType } from '../../api/roles.js';
@@ -94,6 +94,7 @@ export class AccountService {
     const name = p.accountName ?? p.user.username;
     const k = this.db.kysely;
     const id = await k.transaction().execute(async (trx) => {
+      await lockDomainRow(trx, this.db.dialect, domainId);
       const role = await this.roleFor(trx, p.roleId, p.accountType);
       // Only a root admin makes admins; domain admins make users and domain admins below them.
       if (!isRootAdmin(caller) && role.type === 'Admin') throw permissionDenied('Only a root admin can create root admin accounts');
@@ -117,6 +118,7 @@ export class AccountService {
     await this.db.kysely.transaction().execute(async (trx) => {
       const set: Record<string, unknown> = {};
       if (p.newName !== undefined && p.newName !== a.account_name) {
+        await lockDomainRow(trx, this.db.dialect, a.domain_id);
         const dup = await trx.selectFrom('accounts').select('id').where('account_name', '=', p.newName).where('domain_id', '=', a.domain_id).where('removed', 'is', null).executeTakeFirst();
         if (dup) throw paramError(`There already exists an account with the name:${p.newName} in the domain:${a.domain_id} with existing account id:${dup.id}`);
         set.account_name = p.newName;

@@ -6,7 +6,7 @@ import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import { isRootAdmin, ROOT_DOMAIN_ID } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
-import { domainQuery, type DomainRow } from './identity.queries.js';
+import { domainQuery, lockDomainRow, type DomainRow } from './identity.queries.js';
 import type { Scoper } from './scope.js';
 import { underPath } from './scope.js';
 import type { AccountService } from './account.service.js';
@@ -38,6 +38,7 @@ export class DomainService {
     if (p.name.includes('/')) throw paramError('Domain name cannot contain "/"');
     const k = this.db.kysely;
     const id = await k.transaction().execute(async (trx) => {
+      await lockDomainRow(trx, this.db.dialect, parentId);
       const dup = await trx.selectFrom('domains').select('id').where('parent_id', '=', parentId).where('name', '=', p.name).where('removed', 'is', null).executeTakeFirst();
       if (dup) throw paramError(`Domain with name ${p.name} already exists for the parent id=${parentId}`);
       const parent = await trx.selectFrom('domains').select('level').where('id', '=', parentId).executeTakeFirstOrThrow();
@@ -60,6 +61,7 @@ export class DomainService {
     if (p.name !== undefined && p.name.includes('/')) throw paramError('Domain name cannot contain "/"');
     await this.db.kysely.transaction().execute(async (trx) => {
       if (p.name !== undefined && p.name !== d.name) {
+        if (d.parent_id !== null) await lockDomainRow(trx, this.db.dialect, d.parent_id);
         const dup = await trx.selectFrom('domains').select('id').where('parent_id', '=', d.parent_id).where('name', '=', p.name).where('removed', 'is', null).executeTakeFirst();
         if (dup) throw paramError(`Domain with name ${p.name} already exists for the parent id=${d.parent_id}`);
         const parentPath = d.path.slice(0, d.path.length - d.name.length - 1);

@@ -1,6 +1,7 @@
 /** Joined reads of domains, accounts and users shared by the identity services. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
+import type { DialectName } from '../../db/dialect.js';
 
 /**
  * Kysely builders are immutable, so each base query is built once per Kysely instance (or
@@ -119,3 +120,13 @@ export const userQuery = once((k: Kysely<Database>) =>
     .where('u.removed', 'is', null)
     .where('a.removed', 'is', null),
 );
+
+/**
+ * Serialises name checks within one domain (unique account, user and sub-domain names):
+ * locks the domain row for the rest of the transaction. SQLite runs one writer at a time
+ * already. Call it first in the transaction, so MariaDB's snapshot starts after the lock.
+ */
+export async function lockDomainRow(trx: Kysely<Database>, dialect: DialectName, domainId: number): Promise<void> {
+  if (dialect === 'sqlite') return;
+  await trx.selectFrom('domains').select('id').where('id', '=', domainId).forUpdate().execute();
+}

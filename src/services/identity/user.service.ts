@@ -8,7 +8,7 @@ import { paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import { isRootAdmin, SYSTEM_USER_ID } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
-import { userQuery, type UserRow } from './identity.queries.js';
+import { lockDomainRow, userQuery, type UserRow } from './identity.queries.js';
 import type { ListScope, Scoper } from './scope.js';
 import { hashPassword, newApiKey, verifyPassword } from './password.js';
 import { isValidTimeZone } from '../../util/timezones.js';
@@ -49,6 +49,7 @@ export class UserService {
   async insert(trx: Kysely<Database>, accountId: number, domainId: number, u: NewUser): Promise<number> {
     if (!u.password) throw paramError('Password cannot be empty');
     if (u.timezone !== undefined && !isValidTimeZone(u.timezone)) throw paramError(`Invalid time zone: ${u.timezone}`);
+    await lockDomainRow(trx, this.db.dialect, domainId);
     const dup = await trx
       .selectFrom('users as u')
       .innerJoin('accounts as a', 'a.id', 'u.account_id')
@@ -109,6 +110,7 @@ export class UserService {
     }
     await this.db.kysely.transaction().execute(async (trx) => {
       if (p.username !== undefined && p.username !== u.username) {
+        await lockDomainRow(trx, this.db.dialect, u.domain_id);
         const dup = await trx.selectFrom('users as x').innerJoin('accounts as a', 'a.id', 'x.account_id').select('x.id').where('x.username', '=', p.username).where('a.domain_id', '=', u.domain_id).where('x.removed', 'is', null).executeTakeFirst();
         if (dup) throw paramError(`The username ${p.username} already exists in this domain`);
         set.username = p.username;
