@@ -86,6 +86,14 @@ for (const dialect of dialectsUnderTest()) {
       const on = (await s.admin.jobOk('updateNetworkServiceProvider', { id: vr.id, state: 'Enabled' }))['networkserviceprovider'];
       assert.equal(on.state, 'Enabled');
       assert.ok(on.servicelist.includes('SourceNat'));
+      const ilb = nsps.find((n: any) => n.name === 'InternalLbVm');
+      const ilbEl = (await s.admin.ok('listInternalLoadBalancerElements', { nspid: ilb.id }))['internalloadbalancerelement'][0];
+      assert.equal(ilbEl.enabled, false);
+      assert.equal((await s.admin.jobOk('configureInternalLoadBalancerElement', { id: ilbEl.id, enabled: 'true' }))['internalloadbalancerelement'].enabled, true);
+      assert.equal((await s.admin.jobOk('updateNetworkServiceProvider', { id: ilb.id, state: 'Enabled' }))['networkserviceprovider'].state, 'Enabled');
+      const vrEls = (await s.admin.ok('listVirtualRouterElements'))['virtualrouterelement'];
+      assert.equal(vrEls.length, 4, 'VirtualRouter and VpcVirtualRouter of both physical networks, no internal LB elements');
+      expectError(await s.admin.call('configureVirtualRouterElement', { id: ilbEl.id, enabled: 'true' }), 431, /virtual router element/);
     });
 
     it('adds a pod, a cluster, primary and secondary storage and a public range', async () => {

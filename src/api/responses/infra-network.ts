@@ -83,3 +83,9 @@ export function toVlanRange(v: VlanRow, networkUuid?: string): Wire {
     forsystemvms: v.for_system_vms === 1,
   };
 }
+
+export const internalLbElementResponse = defineResponse({
+  objectName: 'internalloadbalancerelement',
+  className: 'InternalLoadBalancerElementResponse',
+  fields: { id: 'string', nspid: 'string', enabled: 'boolean' },
+});

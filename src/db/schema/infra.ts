@@ -174,7 +174,7 @@ export interface VirtualRouterElementsTable {
   id: Generated<number>;
   uuid: string;
   nsp_id: number;
-  /** 'VirtualRouter' | 'VPCVirtualRouter' */
+  /** 'VirtualRouter' | 'VPCVirtualRouter' | 'InternalLbVm' (the internal LB element shares the table) */
   type: string;
   enabled: number;
   removed: number | null;

@@ -43,7 +43,7 @@ export class ClusterService {
 
   async get(id: number): Promise<ClusterRow> {
     const c = await clusterQuery(this.db.kysely).where('c.id', '=', id).executeTakeFirst();
-    if (!c) throw paramError(`Unable to find cluster by id ${id}`);
+    if (!c) throw paramError(`Unable to find cluster`);
     return c;
   }
 
@@ -54,7 +54,7 @@ export class ClusterService {
     const allocationState = p.allocationState ? oneOf('allocation state', p.allocationState, STATES) : 'Enabled';
     const arch = p.arch ? oneOf('arch', p.arch, ARCHS) : 'x86_64';
     const pod = await this.db.kysely.selectFrom('pods').select(['id', 'zone_id', 'name']).where('id', '=', p.podId).where('removed', 'is', null).executeTakeFirst();
-    if (!pod) throw paramError(`Unable to find pod by id ${p.podId}`);
+    if (!pod) throw paramError(`Unable to find pod`);
     if (pod.zone_id !== p.zoneId) throw paramError(`Pod ${pod.name} does not belong to the given zone`);
     const uuid = randomUUID();
     const id = await this.db.kysely.transaction().execute(async (trx) => {

@@ -34,7 +34,7 @@ export class ImageStoreService {
 
   async get(id: number): Promise<ImageStoreRow> {
     const s = await imageStoreQuery(this.db.kysely).where('i.id', '=', id).executeTakeFirst();
-    if (!s) throw paramError(`Unable to find image store by id ${id}`);
+    if (!s) throw paramError(`Unable to find image store`);
     return s;
   }
 
@@ -44,7 +44,7 @@ export class ImageStoreService {
     if (!p.url) throw paramError('url is required for an NFS image store');
     if (p.zoneId === undefined) throw paramError('zoneid is required for an NFS image store');
     const zone = await this.db.kysely.selectFrom('zones').select(['id', 'name']).where('id', '=', p.zoneId).where('removed', 'is', null).executeTakeFirst();
-    if (!zone) throw paramError(`Unable to find zone by id ${p.zoneId}`);
+    if (!zone) throw paramError(`Unable to find zone`);
     const u = parseStorageUrl(p.url, ['nfs', 'file']);
     const max = await this.config.getNumber('secondary.storage.per.zone.max');
     const uuid = randomUUID();

@@ -74,7 +74,7 @@ export class NetworkProviderService {
 
   async trafficType(id: number): Promise<TrafficTypeRow> {
     const t = await trafficTypeQuery(this.db.kysely).where('t.id', '=', id).executeTakeFirst();
-    if (!t) throw paramError(`Unable to find traffic type by id ${id}`);
+    if (!t) throw paramError(`Unable to find traffic type`);
     return t;
   }
 
@@ -82,7 +82,7 @@ export class NetworkProviderService {
     const type = oneOf('traffic type', p.trafficType, TRAFFIC_TYPES);
     const id = await this.db.kysely.transaction().execute(async (trx) => {
       const n = await forUpdate(trx.selectFrom('physical_networks').select(['id', 'zone_id', 'name']).where('id', '=', physicalNetworkId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
-      if (!n) throw paramError(`Unable to find physical network by id ${physicalNetworkId}`);
+      if (!n) throw paramError(`Unable to find physical network`);
       const same = await trx.selectFrom('physical_network_traffic_types').select('id').where('physical_network_id', '=', n.id).where('traffic_type', '=', type).executeTakeFirst();
       if (same) throw paramError(`This physical network already supports the traffic type: ${type}`);
       if (type !== 'Guest') {
@@ -127,7 +127,7 @@ export class NetworkProviderService {
 
   async provider(id: number): Promise<ProviderRow> {
     const s = await providerQuery(this.db.kysely).where('s.id', '=', id).executeTakeFirst();
-    if (!s) throw paramError(`Unable to find network service provider by id ${id}`);
+    if (!s) throw paramError(`Unable to find network service provider`);
     return s;
   }
 
@@ -165,23 +165,25 @@ export class NetworkProviderService {
     return this.provider(id);
   }
 
-  async routerElement(id: number): Promise<RouterElementRow> {
+  async routerElement(id: number, internalLb = false): Promise<RouterElementRow> {
     const e = await routerElementQuery(this.db.kysely).where('e.id', '=', id).executeTakeFirst();
-    if (!e) throw paramError(`Unable to find virtual router element by id ${id}`);
+    if (!e || (e.type === 'InternalLbVm') !== internalLb) throw paramError(`Unable to find ${internalLb ? 'internal load balancer' : 'virtual router'} element`);
     return e;
   }
 
-  async listRouterElements(f: { id?: number | undefined; nspId?: number | undefined; enabled?: boolean | undefined }, page: Page): Promise<{ rows: RouterElementRow[]; count: number }> {
+  /** Elements of the virtual routers (`internalLb` false) or of the internal load balancer VMs (true). */
+  async listRouterElements(f: { id?: number | undefined; nspId?: number | undefined; enabled?: boolean | undefined; internalLb?: boolean }, page: Page): Promise<{ rows: RouterElementRow[]; count: number }> {
     let q = routerElementQuery(this.db.kysely).where('s.removed', 'is', null);
+    q = f.internalLb ? q.where('e.type', '=', 'InternalLbVm') : q.where('e.type', '!=', 'InternalLbVm');
     if (f.id !== undefined) q = q.where('e.id', '=', f.id);
     if (f.nspId !== undefined) q = q.where('e.nsp_id', '=', f.nspId);
     if (f.enabled !== undefined) q = q.where('e.enabled', '=', f.enabled ? 1 : 0);
     return page.run(q.orderBy('e.id'));
   }
 
-  async configureRouterElement(id: number, enabled: boolean): Promise<RouterElementRow> {
-    await this.routerElement(id);
+  async configureRouterElement(id: number, enabled: boolean, internalLb = false): Promise<RouterElementRow> {
+    await this.routerElement(id, internalLb);
     await this.db.kysely.updateTable('virtual_router_elements').set({ enabled: enabled ? 1 : 0 }).where('id', '=', id).execute();
-    return this.routerElement(id);
+    return this.routerElement(id, internalLb);
   }
 }

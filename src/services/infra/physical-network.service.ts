@@ -1,7 +1,7 @@
 /**
  * Physical networks of a zone with their guest VLAN ranges. Creating one also adds the
  * default network service providers (Disabled until the admin enables them, as CloudStack's
- * zone wizard does) and the virtual router elements behind VirtualRouter/VpcVirtualRouter.
+ * zone wizard does) and the elements behind VirtualRouter/VpcVirtualRouter/InternalLbVm.
  * Events are written by the async job of each command (PHYSICAL.NETWORK.*).
  */
 import { randomUUID } from 'node:crypto';
@@ -24,7 +24,7 @@ const VR_SERVICES = 'Dhcp,Dns,Firewall,Gateway,Lb,PortForwarding,SourceNat,Stati
 export const DEFAULT_PROVIDERS: ReadonlyArray<{ name: string; services: string; state: 'Enabled' | 'Disabled'; vrType?: string }> = [
   { name: 'VirtualRouter', services: VR_SERVICES, state: 'Disabled', vrType: 'VirtualRouter' },
   { name: 'VpcVirtualRouter', services: `${VR_SERVICES},NetworkACL`, state: 'Disabled', vrType: 'VPCVirtualRouter' },
-  { name: 'InternalLbVm', services: 'Lb', state: 'Disabled' },
+  { name: 'InternalLbVm', services: 'Lb', state: 'Disabled', vrType: 'InternalLbVm' },
   { name: 'SecurityGroupProvider', services: 'SecurityGroup', state: 'Disabled' },
   { name: 'ConfigDrive', services: 'UserData', state: 'Enabled' },
 ];
@@ -65,7 +65,7 @@ export class PhysicalNetworkService {
 
   async get(id: number): Promise<PhysicalNetworkRow> {
     const n = await physicalNetworkQuery(this.db.kysely).where('n.id', '=', id).executeTakeFirst();
-    if (!n) throw paramError(`Unable to find physical network by id ${id}`);
+    if (!n) throw paramError(`Unable to find physical network`);
     return n;
   }
 
@@ -90,7 +90,7 @@ export class PhysicalNetworkService {
     const uuid = randomUUID();
     const id = await this.db.kysely.transaction().execute(async (trx) => {
       const zone = await forUpdate(trx.selectFrom('zones').select(['id', 'name', 'network_type']).where('id', '=', p.zoneId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
-      if (!zone) throw paramError(`Unable to find zone by id ${p.zoneId}`);
+      if (!zone) throw paramError(`Unable to find zone`);
       const existing = await trx.selectFrom('physical_networks').select('id').where('zone_id', '=', zone.id).where('removed', 'is', null).executeTakeFirst();
       if (zone.network_type === 'Basic' && existing) throw paramError(`Cannot add the physical network to basic zone ${zone.name}: it already has a physical network`);
       const range = p.broadcastDomainRange ? oneOf('broadcast domain range', p.broadcastDomainRange.toUpperCase(), RANGES) : zone.network_type === 'Basic' ? 'POD' : 'ZONE';

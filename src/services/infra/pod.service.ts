@@ -36,7 +36,7 @@ export class PodService {
 
   async get(id: number): Promise<PodRow> {
     const p = await podQuery(this.db.kysely).where('p.id', '=', id).executeTakeFirst();
-    if (!p) throw paramError(`Unable to find pod by id ${id}`);
+    if (!p) throw paramError(`Unable to find pod`);
     return p;
   }
 
@@ -81,7 +81,7 @@ export class PodService {
     const uuid = randomUUID();
     const id = await this.db.kysely.transaction().execute(async (trx) => {
       const zone = await forUpdate(trx.selectFrom('zones').select(['id', 'name']).where('id', '=', zoneId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
-      if (!zone) throw paramError(`Unable to find zone by id ${zoneId}`);
+      if (!zone) throw paramError(`Unable to find zone`);
       const dup = await trx.selectFrom('pods').select('id').where('zone_id', '=', zoneId).where('name', '=', p.name).where('removed', 'is', null).executeTakeFirst();
       if (dup) throw paramError(`A pod with name ${p.name} already exists in zone ${zone.name}`);
       const r = await this.checkNetwork(trx, zoneId, p);

@@ -52,7 +52,7 @@ export class StoragePoolService {
 
   async get(id: number): Promise<PoolRow> {
     const p = await poolQuery(this.db.kysely).where('s.id', '=', id).executeTakeFirst();
-    if (!p) throw paramError(`Unable to find storage pool by id ${id}`);
+    if (!p) throw paramError(`Unable to find storage pool`);
     return p;
   }
 
@@ -66,14 +66,14 @@ export class StoragePoolService {
     if (p.clusterId === undefined) throw paramError('clusterid is required for cluster-wide primary storage');
     if (p.podId === undefined) throw paramError('Cluster id requires pod id');
     const c = await this.db.kysely.selectFrom('clusters').select(['id', 'pod_id', 'zone_id', 'hypervisor_type', 'name']).where('id', '=', p.clusterId).where('removed', 'is', null).executeTakeFirst();
-    if (!c) throw paramError(`Unable to find cluster by id ${p.clusterId}`);
+    if (!c) throw paramError(`Unable to find cluster`);
     if (c.pod_id !== p.podId || c.zone_id !== p.zoneId) throw paramError(`Cluster ${c.name} does not belong to the given pod and zone`);
     return { scope, podId: p.podId, clusterId: p.clusterId, hypervisor: c.hypervisor_type };
   }
 
   async create(_caller: Caller, p: PoolInput): Promise<PoolRow> {
     const zone = await this.db.kysely.selectFrom('zones').select(['id', 'name']).where('id', '=', p.zoneId).where('removed', 'is', null).executeTakeFirst();
-    if (!zone) throw paramError(`Unable to find zone by id ${p.zoneId}`);
+    if (!zone) throw paramError(`Unable to find zone`);
     const where = await this.placement(p);
     const u = parseStorageUrl(p.url);
     if (p.capacityBytes !== undefined && p.capacityBytes < 0) throw paramError('capacitybytes must not be negative');

@@ -63,7 +63,7 @@ export class VlanRangeService {
 
   async get(id: number): Promise<VlanRow> {
     const v = await vlanQuery(this.db.kysely).where('v.id', '=', id).executeTakeFirst();
-    if (!v) throw paramError(`Unable to find IP range by id ${id}`);
+    if (!v) throw paramError(`Unable to find IP range`);
     return v;
   }
 
@@ -72,13 +72,13 @@ export class VlanRangeService {
     let zoneId = p.zoneId;
     if (p.podId !== undefined) {
       const pod = await trx.selectFrom('pods').select(['zone_id', 'name']).where('id', '=', p.podId).where('removed', 'is', null).executeTakeFirst();
-      if (!pod) throw paramError(`Unable to find pod by id ${p.podId}`);
+      if (!pod) throw paramError(`Unable to find pod`);
       if (zoneId !== undefined && zoneId !== pod.zone_id) throw paramError(`Pod ${pod.name} does not belong to the given zone`);
       zoneId = pod.zone_id;
     }
     if (zoneId === undefined) throw paramError('Please specify a valid zone id (zoneid or podid)');
     const zone = await forUpdate(trx.selectFrom('zones').select(['id', 'name', 'network_type']).where('id', '=', zoneId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
-    if (!zone) throw paramError(`Unable to find zone by id ${zoneId}`);
+    if (!zone) throw paramError(`Unable to find zone`);
     const forVirtual = p.forVirtualNetwork ?? (p.networkId === undefined && p.podId === undefined);
     const tag = normaliseVlanTag(p.vlan);
     if (forVirtual && zone.network_type !== 'Advanced') throw paramError(`Public (virtual network) IP ranges need a zone with Advanced networking; zone ${zone.name} is Basic`);

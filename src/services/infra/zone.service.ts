@@ -63,7 +63,7 @@ export class ZoneService {
 
   async get(id: number): Promise<ZoneRow> {
     const z = await zoneQuery(this.db.kysely).where('z.id', '=', id).executeTakeFirst();
-    if (!z) throw paramError(`Unable to find zone by id ${id}`);
+    if (!z) throw paramError(`Unable to find zone`);
     return z;
   }
 

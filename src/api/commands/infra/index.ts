@@ -1,6 +1,8 @@
 /** The infrastructure area's commands (zones, pods, clusters, storage, physical networks, IP ranges, capacity). */
 import type { AnyCommand } from '../../define-command.js';
 import addCluster from './addCluster.js';
+import listInternalLoadBalancerElements from './listInternalLoadBalancerElements.js';
+import configureInternalLoadBalancerElement from './configureInternalLoadBalancerElement.js';
 import addImageStore from './addImageStore.js';
 import addSecondaryStorage from './addSecondaryStorage.js';
 import addTrafficType from './addTrafficType.js';
@@ -43,6 +45,8 @@ import updateZone from './updateZone.js';
 
 export const INFRA_COMMANDS: AnyCommand[] = [
   addCluster,
+  listInternalLoadBalancerElements,
+  configureInternalLoadBalancerElement,
   addImageStore,
   addSecondaryStorage,
   addTrafficType,
