@@ -8,10 +8,7 @@
  * parameters, whose placeholders may be numbered ($1, $2 on PostgreSQL): those lists are
  * never cached.
  */
-import {
-  DefaultQueryCompiler, MysqlDialect, MysqlQueryCompiler, PostgresDialect, PostgresQueryCompiler, SqliteDialect, SqliteQueryCompiler,
-  type OperationNode, type QueryCompiler,
-} from 'kysely';
+import type { DefaultQueryCompiler, OperationNode } from 'kysely';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires it
 type CompilerClass = new (...args: any[]) => DefaultQueryCompiler;
@@ -30,26 +27,4 @@ export function withListCache<C extends CompilerClass>(Base: C): C {
       if (this.numParameters === params) cache.set(nodes, { separator, sql: this.getSql().slice(start) });
     }
   };
-}
-
-const SqliteCompiler = withListCache(SqliteQueryCompiler);
-const PostgresCompiler = withListCache(PostgresQueryCompiler);
-const MysqlCompiler = withListCache(MysqlQueryCompiler);
-
-export class CachingSqliteDialect extends SqliteDialect {
-  override createQueryCompiler(): QueryCompiler {
-    return new SqliteCompiler();
-  }
-}
-
-export class CachingPostgresDialect extends PostgresDialect {
-  override createQueryCompiler(): QueryCompiler {
-    return new PostgresCompiler();
-  }
-}
-
-export class CachingMysqlDialect extends MysqlDialect {
-  override createQueryCompiler(): QueryCompiler {
-    return new MysqlCompiler();
-  }
 }

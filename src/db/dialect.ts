@@ -3,7 +3,10 @@
  * `NIMBO_DB_URL` selects the dialect: empty or `sqlite:` / a file path → embedded SQLite,
  * `postgres://…` → PostgreSQL, `mysql://…` → MySQL/MariaDB.
  */
-import { Kysely, sql, type SelectQueryBuilder } from 'kysely';
+import {
+  Kysely, MysqlDialect, MysqlQueryCompiler, OperatorNode, PostgresDialect, PostgresQueryCompiler, SqliteDialect, SqliteQueryCompiler, sql,
+  type BinaryOperationNode, type QueryCompiler, type SelectQueryBuilder,
+} from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { createPool } from 'mysql2';
@@ -11,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from './schema/index.js';
 import { cachingSqlite } from './statement-cache.js';
-import { CachingMysqlDialect, CachingPostgresDialect, CachingSqliteDialect } from './compile-cache.js';
+import { withListCache } from './compile-cache.js';
 
 export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
 export type DialectName = (typeof DIALECTS)[number];
@@ -35,6 +38,38 @@ export function dialectOf(url: string | undefined): DialectName {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * SQLite's compiler, with one difference from Kysely's: every LIKE gets `escape '\'`.
+ * PostgreSQL and MySQL treat a backslash in a LIKE pattern as the escape character by
+ * default; SQLite has none unless told, so `likePattern('a_b')` matched nothing there.
+ */
+class NimboSqliteCompiler extends withListCache(SqliteQueryCompiler) {
+  protected override visitBinaryOperation(node: BinaryOperationNode): void {
+    super.visitBinaryOperation(node);
+    if (OperatorNode.is(node.operator) && (node.operator.operator === 'like' || node.operator.operator === 'not like')) this.append(" escape '\\'");
+  }
+}
+const NimboPostgresCompiler = withListCache(PostgresQueryCompiler);
+const NimboMysqlCompiler = withListCache(MysqlQueryCompiler);
+
+export class NimboSqliteDialect extends SqliteDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new NimboSqliteCompiler();
+  }
+}
+
+export class NimboPostgresDialect extends PostgresDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new NimboPostgresCompiler();
+  }
+}
+
+export class NimboMysqlDialect extends MysqlDialect {
+  override createQueryCompiler(): QueryCompiler {
+    return new NimboMysqlCompiler();
+  }
+}
+
 export function openDb(url: string | undefined, dataDir: string): Db {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -45,12 +80,12 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     conn.pragma('synchronous = NORMAL');
     conn.pragma('foreign_keys = ON');
     conn.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: cachingSqlite(conn) }) });
+    const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect({ database: cachingSqlite(conn) }) });
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const kysely = new Kysely<Database>({ dialect: new CachingPostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({ dialect: new NimboPostgresDialect({ pool }) });
     return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
   }
   const pool = createPool({
@@ -61,7 +96,7 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     decimalNumbers: true,
     timezone: 'Z',
   });
-  const kysely = new Kysely<Database>({ dialect: new CachingMysqlDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new NimboMysqlDialect({ pool }) });
   return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
 }
 
