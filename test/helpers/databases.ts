@@ -45,6 +45,14 @@ export async function freshDatabase(dialect: DialectName): Promise<TestDatabase>
       drop: async () => {
         const c = new pg.Client({ connectionString: PG_ADMIN_URL });
         await c.connect();
+        // pg-pool's end() resolves before its clients' sockets have closed; forcing the drop
+        // at once would kill those sessions and make the closing clients emit errors. Let
+        // them go first and force only what is still there after a while.
+        for (let i = 0; i < 40; i++) {
+          const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (r.rows[0].n === 0) break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await c.end();
         cleanupDir();
