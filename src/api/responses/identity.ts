@@ -2,11 +2,12 @@
 import { defineResponse, wireDate, type Wire } from './define.js';
 import type { AccountRow, DomainRow, UserRow } from '../../services/identity/identity.queries.js';
 import type { RoleRow } from '../../services/identity/role.service.js';
+import { LIMIT_FIELDS } from './limit-fields.js';
 
 export const domainResponse = defineResponse({
   objectName: 'domain',
   className: 'DomainResponse',
-  fields: { id: 'string', name: 'string', level: 'integer', parentdomainid: 'string', parentdomainname: 'string', haschild: 'boolean', networkdomain: 'string', path: 'string', state: 'string', created: 'date' },
+  fields: { id: 'string', name: 'string', level: 'integer', parentdomainid: 'string', parentdomainname: 'string', haschild: 'boolean', networkdomain: 'string', path: 'string', state: 'string', created: 'date', ...LIMIT_FIELDS },
 });
 
 /** CloudStack shows paths as ROOT/sub/child. */
@@ -46,6 +47,7 @@ export const accountResponse = defineResponse({
   fields: {
     id: 'string', name: 'string', accounttype: 'integer', roleid: 'string', roletype: 'string', rolename: 'string', domainid: 'string', domain: 'string',
     domainpath: 'string', state: 'string', networkdomain: 'string', created: 'date', user: 'list', isdefault: 'boolean', iscleanuprequired: 'boolean',
+    ...LIMIT_FIELDS,
   },
 });
 

@@ -12,7 +12,7 @@ import { isRootAdmin, ROOT_DOMAIN_ID } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
 import type { Scoper } from '../identity/scope.js';
 import { ancestorPaths, ROOT_ADMIN_ACCOUNT_TYPE, type LimitService, type Owner } from './limit.service.js';
-import { limitFromWire, limitWireFields, RESOURCE_TYPES, resourceTypeById, UNLIMITED, type ResourceTypeDef } from './resource-types.js';
+import { limitFromWire, limitToWire, limitWireFields, RESOURCE_TYPES, resourceTypeById, UNLIMITED, type ResourceTypeDef } from './resource-types.js';
 
 /** Who a limit or count belongs to, with the names the wire shows. */
 export interface OwnerInfo {
@@ -110,8 +110,10 @@ export class LimitAdminService {
     const [pl] = await this.limitsOf(parent, [t]);
     const parentMax = pl!.max;
     const wantStored = limitFromWire(t, max);
-    if (parentMax >= 0 && (max === UNLIMITED || wantStored > parentMax)) {
-      throw paramError(`Domain ${owner.domainName}(id: ${parent.domainUuid}) has maximum allowed resource limit ${parentMax} for ${t.name}, please specify a value less than or equal to ${parentMax}`);
+    // As CloudStack: -1 on a child is accepted (the parent's limit still applies when checking).
+    if (parentMax >= 0 && wantStored > parentMax) {
+      const shown = limitToWire(t, parentMax);
+      throw paramError(`Domain ${owner.domainName}(id: ${parent.domainUuid}) has maximum allowed resource limit ${shown} for ${t.name}, please specify a value less than or equal to ${shown}`);
     }
   }
 

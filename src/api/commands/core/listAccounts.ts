@@ -23,6 +23,7 @@ export default defineCommand({
     const scope = await scopeOf(ctx, { ...params, listall: params.listall ?? true });
     const r = await ctx.services.accounts.list(ctx.caller, scope, params, pageOf(ctx, params));
     const users = await ctx.services.users.byAccounts(r.rows.map((a) => a.id));
-    return { items: r.rows.map((a) => toAccount(a, users.get(a.id) ?? [])), count: r.count };
+    const limits = await ctx.services.limitAdmin.wireFields('account', r.rows.map((a) => ({ id: a.id, rootAdmin: a.type === 1 })));
+    return { items: r.rows.map((a) => ({ ...toAccount(a, users.get(a.id) ?? []), ...limits.get(a.id) })), count: r.count };
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
 import { domainResponse, toDomain } from '../../responses/identity.js';
-import { listParams, listResult, pageOf } from '../common.js';
+import { listParams, pageOf } from '../common.js';
 
 export default defineCommand({
   name: 'listDomains',
@@ -18,6 +18,8 @@ export default defineCommand({
   },
   response: listOf(domainResponse),
   async handler(ctx, params) {
-    return listResult(await ctx.services.domains.list(ctx.caller, params, pageOf(ctx, params)), toDomain);
+    const r = await ctx.services.domains.list(ctx.caller, params, pageOf(ctx, params));
+    const limits = await ctx.services.limitAdmin.wireFields('domain', r.rows.map((d) => ({ id: d.id })));
+    return { items: r.rows.map((d) => ({ ...toDomain(d), ...limits.get(d.id) })), count: r.count };
   },
 });
