@@ -100,5 +100,37 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(await count('account', racer, 'cpu' as any), 7);
       assert.equal(await count('domain', ids['b']!, 'cpu' as any), before + 7);
     });
+
+    it('reserves several types all or nothing, and releases them', async () => {
+      const u = ids['u2']!;
+      const vol = () => count('account', u, 'volume' as any);
+      const mem = () => count('account', u, 'memory' as any);
+      const [v0, m0] = [await vol(), await mem()];
+      await assert.rejects(
+        s.app.db.kysely.transaction().execute((trx) => s.app.services.limits.reserveAll(trx, u, { volume: 1, memory: 1_000_000 })),
+        /type 'memory'/,
+      );
+      assert.deepEqual([await vol(), await mem()], [v0, m0]);
+      await s.app.db.kysely.transaction().execute((trx) => s.app.services.limits.reserveAll(trx, u, { volume: 2, memory: 512 }));
+      assert.deepEqual([await vol(), await mem()], [v0 + 2, m0 + 512]);
+      await s.app.db.kysely.transaction().execute((trx) => s.app.services.limits.releaseAll(trx, u, { volume: 2, memory: 512 }));
+      assert.deepEqual([await vol(), await mem()], [v0, m0]);
+    });
+
+    it('does not deadlock when transactions take types in different orders', async () => {
+      const u = ids['u3']!;
+      const before = [await count('account', u, 'network' as any), await count('account', u, 'vpc' as any)];
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          s.app.db.kysely.transaction().execute(async (trx) => {
+            const order = i % 2 ? (['network', 'vpc'] as const) : (['vpc', 'network'] as const);
+            await s.app.services.limits.increment(trx, u, order[0], 1);
+            await new Promise((r) => setTimeout(r, 1));
+            await s.app.services.limits.increment(trx, u, order[1], 1);
+          }),
+        ),
+      );
+      assert.deepEqual([await count('account', u, 'network' as any), await count('account', u, 'vpc' as any)], [before[0]! + 30, before[1]! + 30]);
+    });
   });
 }

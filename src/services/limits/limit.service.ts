@@ -7,7 +7,9 @@
  *   following `increment` in the same transaction cannot overshoot under concurrency;
  * - `increment(trx, accountId, type, delta)` / `decrement(...)` — adjust the account's and
  *   every ancestor domain's count;
- * - `reserve(trx, accountId, type, delta)` — `check` then `increment`.
+ * - `reserve(trx, accountId, type, delta)` — `check` then `increment`;
+ * - `reserveAll(trx, accountId, { user_vm: 1, cpu: 2, memory: 2048 })` / `releaseAll(...)` —
+ *   several types at once, all or nothing.
  * Units: counts of things, cpu cores, memory MiB, storage bytes.
  */
 import type { Kysely } from 'kysely';
@@ -18,7 +20,7 @@ import type { LimitOwnerType } from '../../db/schema/limits.js';
 import { CloudError } from '../../api/errors.js';
 import type { ConfigService } from '../config/config.service.js';
 import { ROOT_DOMAIN_ID } from '../caller.js';
-import { limitFromSetting, resourceType, UNLIMITED, type ResourceType, type ResourceTypeDef } from './resource-types.js';
+import { limitFromSetting, RESOURCE_TYPES, resourceType, UNLIMITED, type ResourceType, type ResourceTypeDef } from './resource-types.js';
 
 type Exec = Kysely<Database>;
 
@@ -70,36 +72,13 @@ export class LimitService {
   async check(accountId: number, type: ResourceType, delta: number, trx?: Exec): Promise<void> {
     if (delta <= 0) return;
     const exec = trx ?? this.db.kysely;
-    const chain = await this.chain(exec, accountId);
-    if (chain.account.type === ROOT_ADMIN_ACCOUNT_TYPE) return;
-    const t = resourceType(type);
-    const owners = ownersOf(chain);
-    const counts = await this.counts(exec, t, owners, trx !== undefined);
-    const limits = await this.limits(exec, t, owners);
-    const accMax = limits.get(key(owners[0]!))!;
-    if (accMax !== UNLIMITED && (counts.get(key(owners[0]!)) ?? 0) + delta > accMax) {
-      throw new CloudError('AccountLimit', `Maximum number of resources of type '${type}' for account name=${chain.account.name} in domain id=${chain.account.domainUuid} has been exceeded.`);
-    }
-    for (const d of chain.domains) {
-      const o: Owner = { kind: 'domain', id: d.id };
-      const max = limits.get(key(o))!;
-      if (max !== UNLIMITED && (counts.get(key(o)) ?? 0) + delta > max) {
-        throw new CloudError('AccountLimit', `Maximum number of resources of type '${type}' for domain id=${d.uuid} has been exceeded.`);
-      }
-    }
+    await this.checkChain(exec, await this.chain(exec, accountId), resourceType(type), delta, trx !== undefined);
   }
 
   /** Adds `delta` to the account's count and to each ancestor domain's, in `trx`. */
   async increment(trx: Exec, accountId: number, type: ResourceType, delta: number): Promise<void> {
     if (delta === 0) return;
-    const chain = await this.chain(trx, accountId);
-    const rows = await this.lockCounts(trx, resourceType(type), ownersOf(chain));
-    const ids = rows.map((r) => r.id);
-    await trx
-      .updateTable('resource_counts')
-      .set((eb) => ({ count: eb('count', '+', delta) }))
-      .where('id', 'in', ids)
-      .execute();
+    await this.addChain(trx, await this.chain(trx, accountId), resourceType(type), delta);
   }
 
   async decrement(trx: Exec, accountId: number, type: ResourceType, delta: number): Promise<void> {
@@ -108,8 +87,52 @@ export class LimitService {
 
   /** `check` then `increment` in one call. */
   async reserve(trx: Exec, accountId: number, type: ResourceType, delta: number): Promise<void> {
-    await this.check(accountId, type, delta, trx);
-    await this.increment(trx, accountId, type, delta);
+    await this.reserveAll(trx, accountId, { [type]: delta });
+  }
+
+  /**
+   * Checks and counts several types at once (a deploy: user_vm, cpu, memory, volume,
+   * primary_storage), reading the owner chain once. All or nothing: a 532 on any type
+   * leaves every count as it was (the caller's transaction rolls back anyway).
+   */
+  async reserveAll(trx: Exec, accountId: number, deltas: Partial<Record<ResourceType, number>>): Promise<void> {
+    const chain = await this.chain(trx, accountId);
+    const types = RESOURCE_TYPES.filter((t) => (deltas[t.name] ?? 0) !== 0);
+    for (const t of types) if (deltas[t.name]! > 0) await this.checkChain(trx, chain, t, deltas[t.name]!, true);
+    for (const t of types) await this.addChain(trx, chain, t, deltas[t.name]!);
+  }
+
+  /** Gives back several types at once (the reverse of `reserveAll`). */
+  async releaseAll(trx: Exec, accountId: number, deltas: Partial<Record<ResourceType, number>>): Promise<void> {
+    const chain = await this.chain(trx, accountId);
+    for (const t of RESOURCE_TYPES) if ((deltas[t.name] ?? 0) !== 0) await this.addChain(trx, chain, t, -deltas[t.name]!);
+  }
+
+  private async checkChain(exec: Exec, chain: OwnerChain, t: ResourceTypeDef, delta: number, lock: boolean): Promise<void> {
+    if (chain.account.type === ROOT_ADMIN_ACCOUNT_TYPE) return;
+    const owners = ownersOf(chain);
+    const counts = await this.counts(exec, t, owners, lock);
+    const limits = await this.limits(exec, t, owners);
+    const accMax = limits.get(key(owners[0]!))!;
+    if (accMax !== UNLIMITED && (counts.get(key(owners[0]!)) ?? 0) + delta > accMax) {
+      throw new CloudError('AccountLimit', `Maximum number of resources of type '${t.name}' for account name=${chain.account.name} in domain id=${chain.account.domainUuid} has been exceeded.`);
+    }
+    for (const d of chain.domains) {
+      const o: Owner = { kind: 'domain', id: d.id };
+      const max = limits.get(key(o))!;
+      if (max !== UNLIMITED && (counts.get(key(o)) ?? 0) + delta > max) {
+        throw new CloudError('AccountLimit', `Maximum number of resources of type '${t.name}' for domain id=${d.uuid} has been exceeded.`);
+      }
+    }
+  }
+
+  private async addChain(trx: Exec, chain: OwnerChain, t: ResourceTypeDef, delta: number): Promise<void> {
+    const rows = await this.lockCounts(trx, t, ownersOf(chain));
+    await trx
+      .updateTable('resource_counts')
+      .set((eb) => ({ count: eb('count', '+', delta) }))
+      .where('id', 'in', rows.map((r) => r.id))
+      .execute();
   }
 
   /** Overwrites one owner's count, without touching its ancestors (updateResourceCount). */
