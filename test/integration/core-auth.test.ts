@@ -195,10 +195,17 @@ for (const dialect of dialectsUnderTest()) {
         const u = await s.newAccount({ domainid: d.id, name: 'loginuser' });
         const wrongDomain = await raw(s.endpoint, { command: 'login', username: 'loginuser', password: 'secret-pw', response: 'json' }, { form: true });
         assert.equal(wrongDomain.status, 531);
+        await s.admin.ok('updateUser', { id: u.userId, timezone: 'Asia/Kolkata' });
         const r = await raw(s.endpoint, { command: 'login', username: 'loginuser', password: 'secret-pw', domain: 'loginland', response: 'json' }, { form: true });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.inner['type'], '0');
         assert.equal(r.inner['domainid'], d.id);
+        assert.equal(r.inner['timezone'], 'Asia/Kolkata');
+        assert.equal(r.inner['timezoneoffset'], '5.5');
+        assert.equal(r.inner['managementserverid'], undefined, 'only root admins see the management server id');
+        for (const [k, v] of Object.entries(r.inner)) if (k !== 'timeout') assert.equal(typeof v, 'string', `${k} is a string, as CloudStack sends it`);
+        const byId = await raw(s.endpoint, { command: 'login', username: 'loginuser', password: 'secret-pw', domainId: d.id, response: 'json' }, { form: true });
+        assert.equal(byId.status, 200, byId.text);
         await s.admin.jobOk('disableUser', { id: u.userId });
         const refused = await raw(s.endpoint, { command: 'login', username: 'loginuser', password: 'secret-pw', domain: '/loginland/', response: 'json' }, { form: true });
         assert.equal(refused.status, 531);
