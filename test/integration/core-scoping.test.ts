@@ -148,6 +148,15 @@ for (const dialect of dialectsUnderTest()) {
         assert.equal(r.status, 431, JSON.stringify(r.body));
         assert.equal(r.inner['errortext'], text);
       };
+      // Events come newest first; count is the total across pages.
+      const ev1 = await s.admin.ok('listEvents', { listall: true, page: 1, pagesize: 2 });
+      const ev2 = await s.admin.ok('listEvents', { listall: true, page: 2, pagesize: 2 });
+      assert.equal(ev1['count'], ev2['count']);
+      const times = [...ev1['event'], ...ev2['event']].map((e: any) => e.created);
+      assert.deepEqual(times, [...times].sort().reverse());
+      assert.notEqual(ev1['event'][0].id, ev2['event'][0].id);
+      const kwUsers = await s.admin.ok('listUsers', { listall: true, keyword: 'SUBUSER' });
+      assert.deepEqual(names(kwUsers, 'user', 'username'), ['subuser']);
       await expectError({ pagesize: 3 }, '"page" parameter is required when "pagesize" is specified');
       await expectError({ page: 1 }, '"pagesize" parameter is required when "page" is specified');
       await expectError({ page: 1, pagesize: 501 }, "Page size can't exceed max allowed page size value: 500");
