@@ -4,27 +4,18 @@
  * one group; `instance_group_vm_map` links them, the VM table belongs to the VM area.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import { insertId, likeInsensitive, likePattern } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
+import type { InstanceGroupsTable } from '../../db/schema/limits.js';
 import { paramError } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import type { ListScope, Scoper } from '../identity/scope.js';
 import type { Page } from '../paging.js';
 
-export interface InstanceGroupRow {
-  id: number;
-  uuid: string;
-  name: string;
-  account_id: number;
-  domain_id: number;
-  created: number;
-  account_name: string;
-  domain_uuid: string;
-  domain_name: string;
-  domain_path: string;
-}
+/** A live group with its owner's names, as the responses show it. */
+export type InstanceGroupRow = Omit<Selectable<InstanceGroupsTable>, 'removed'> & { account_name: string; domain_uuid: string; domain_name: string; domain_path: string };
 
 const groupQuery = (k: Kysely<Database>) =>
   k.selectFrom('instance_groups as g')

@@ -4,10 +4,11 @@
  * once and never logged or kept.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import { insertId, likeInsensitive, likePattern } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
+import type { SshKeypairsTable } from '../../db/schema/limits.js';
 import { paramError } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
@@ -15,20 +16,8 @@ import type { ListScope, Scoper } from '../identity/scope.js';
 import type { Page } from '../paging.js';
 import { fingerprintOf, generateRsaKeyPair, parsePublicKey } from './ssh-format.js';
 
-export interface SshKeyRow {
-  id: number;
-  uuid: string;
-  name: string;
-  account_id: number;
-  domain_id: number;
-  public_key: string;
-  fingerprint: string;
-  created: number;
-  account_name: string;
-  domain_uuid: string;
-  domain_name: string;
-  domain_path: string;
-}
+/** A key pair with its owner's names, as the responses show it. */
+export type SshKeyRow = Selectable<SshKeypairsTable> & { account_name: string; domain_uuid: string; domain_name: string; domain_path: string };
 
 export interface OwnerSelector {
   account?: string | undefined;
