@@ -85,6 +85,8 @@ export function openDb(url: string | undefined, dataDir: string): Db {
   }
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client dropped by a database restart emits 'error'; without a listener that kills the process.
+    pool.on('error', (err) => process.emitWarning(`PostgreSQL idle client error: ${err.message}`));
     const kysely = new Kysely<Database>({ dialect: new NimboPostgresDialect({ pool }) });
     return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
   }
