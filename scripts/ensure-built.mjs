@@ -6,8 +6,8 @@ import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (cmd, args) => {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const run = (cmd, args, env = {}) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
@@ -15,7 +15,9 @@ const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const marker = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(marker) || mtime(join(root, 'package-lock.json')) > mtime(marker)) {
   console.error('nimbo: installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // --include=dev: the build needs TypeScript even where NODE_ENV=production is set.
+  // JOBS: node-gyp compiles better-sqlite3 from source where no prebuilt binary can be fetched.
+  run('npm', ['ci', '--include=dev', '--no-audit', '--no-fund'], { JOBS: 'max' });
 }
 
 function newest(dir) {
