@@ -1,6 +1,6 @@
 /** `nimbo server | api | db migrate | docs` */
 import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createApp, writeCredentials, VERSION } from './app.js';
 import { openDb } from './db/dialect.js';
 import { migrate } from './db/migrate.js';
@@ -31,6 +31,9 @@ async function server(): Promise<void> {
   if (app.firstStartCredentials) {
     lines.push(`  Log in as admin / ${app.firstStartCredentials.password} (domain ROOT)`, `  API key and secret key written to ${credFile}`);
   } else if (existsSync(credFile)) {
+    // The port may differ from the first start's; keep the file's endpoint current for `nimbo api`.
+    const creds = JSON.parse(readFileSync(credFile, 'utf8')) as Record<string, string>;
+    if (creds['endpoint'] !== url) writeFileSync(credFile, JSON.stringify({ ...creds, endpoint: url }, null, 2) + '\n');
     lines.push(`  Admin credentials: ${credFile}`);
   }
   lines.push(`  Try:      nimbo api listAccounts   (reads ${credFile})`);

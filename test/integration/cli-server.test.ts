@@ -1,8 +1,8 @@
 /**
  * The `npm start` contract with the real executable: `nimbo server` on a fresh data
  * directory prints how to log in and writes `admin-credentials.json` (0600); `nimbo api`
- * then works from that directory with no keys given; a restart keeps the keys and says
- * where they are; SIGTERM stops the server cleanly.
+ * then works from that directory with no keys given; a restart keeps the keys, says where
+ * they are and updates the file's endpoint when the port changed; SIGTERM stops the server cleanly.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,8 +101,11 @@ for (const dialect of dialectsUnderTest()) {
       try {
         assert.doesNotMatch(second.stdout, /Log in as admin/);
         assert.match(second.stdout, /Admin credentials: .*admin-credentials\.json/);
-        assert.deepEqual(JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')), creds);
-        const r = await nimboApi(['listAccounts', '--json', '--endpoint', second.url], db.dataDir);
+        // Same keys; the endpoint follows the new (random) port so `nimbo api` still finds the server.
+        const file = join(dataDir, 'admin-credentials.json');
+        assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { ...creds, endpoint: second.url });
+        assert.equal(statSync(file).mode & 0o777, 0o600);
+        const r = await nimboApi(['listAccounts', '--json'], db.dataDir);
         assert.equal(r.code, 0, r.stderr);
         assert.equal(JSON.parse(r.stdout).count, 1);
       } finally {
