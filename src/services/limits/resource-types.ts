@@ -59,14 +59,24 @@ export function limitFromSetting(t: ResourceTypeDef, value: string | null): numb
   return limitFromWire(t, Math.trunc(n));
 }
 
+const FIELD_NAMES = new Map(RESOURCE_TYPES.map((t) => [t.name, { limit: `${t.field}limit`, total: `${t.field}total`, available: `${t.field}available` }]));
+
 /**
- * The limit/total/available fields of AccountResponse/DomainResponse for one type:
+ * Sets the limit/total/available fields of AccountResponse/DomainResponse for one type:
  * limit and available are strings ("Unlimited" or a number), total a number; storage in GiB
  * (secondary storage total as a float, as CloudStack serialises it).
  */
+export function setLimitWireFields(out: Record<string, string | number>, t: ResourceTypeDef, max: number, count: number): void {
+  const n = FIELD_NAMES.get(t.name)!;
+  const storage = isStorage(t);
+  out[n.limit] = max < 0 ? 'Unlimited' : String(storage ? limitToWire(t, max) : max);
+  out[n.total] = storage ? (t.name === 'secondary_storage' ? count / GIB : Math.floor(count / GIB)) : count;
+  out[n.available] = max < 0 ? 'Unlimited' : String(storage ? Math.floor((max - count) / GIB) : max - count);
+}
+
+/** The three fields of one type as a new object. */
 export function limitWireFields(t: ResourceTypeDef, max: number, count: number): Record<string, string | number> {
-  const total = isStorage(t) ? (t.name === 'secondary_storage' ? count / GIB : Math.floor(count / GIB)) : count;
-  const limit = max < 0 ? 'Unlimited' : String(limitToWire(t, max));
-  const available = max < 0 ? 'Unlimited' : String(isStorage(t) ? Math.floor((max - count) / GIB) : max - count);
-  return { [`${t.field}limit`]: limit, [`${t.field}total`]: total, [`${t.field}available`]: available };
+  const out: Record<string, string | number> = {};
+  setLimitWireFields(out, t, max, count);
+  return out;
 }
