@@ -94,7 +94,8 @@ export class SshKeyService {
       const dup = await trx.selectFrom('ssh_keypairs').select(['name', 'fingerprint']).where('account_id', '=', owner.id)
         .where((eb) => eb.or([eb('name', '=', name), eb('fingerprint', '=', fingerprint)])).execute();
       if (dup.some((d) => d.name === name)) throw paramError(`A key pair with name '${name}' already exists.`);
-      if (dup.length > 0) throw paramError(`A key pair with the same public key already exists for this account (fingerprint ${fingerprint}).`);
+      // CloudStack matches the key itself; the fingerprint of its blob is the same test, comment aside.
+      if (dup.length > 0) throw paramError(`A key pair with key '${publicKey}' already exists.`);
       await insertId(trx, this.db.dialect, 'ssh_keypairs', { uuid, name, account_id: owner.id, domain_id: owner.domainId, public_key: publicKey, fingerprint, created: Date.now() });
       if (event) {
         await this.events.record({ type: event, description: `SSH key pair ${name} registered`, userId: caller.userId, accountId: owner.id, domainId: owner.domainId, resourceType: 'SSHKeyPair', resourceUuid: uuid }, trx);
