@@ -5,5 +5,6 @@
 import type { CoreTables } from './core.js';
 import type { InfraTables } from './infra.js';
 import type { LimitsTables } from './limits.js';
+import type { VmTables } from './vms.js';
 
-export type Database = CoreTables & InfraTables & LimitsTables;
+export type Database = CoreTables & InfraTables & LimitsTables & VmTables;
