@@ -26,3 +26,15 @@ export function wireDate(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined) return undefined;
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
+
+/**
+ * `{ ...a, ...b }` for wire objects, keys in that order. V8's spread took ~60 µs to add an
+ * account's 36 limit fields to it, copying both into an empty object ~1 µs (issue #2 bench:
+ * a quarter of a signed listAccounts), so lists that add fields to every row use this.
+ */
+export function mergeWire(a: Wire, b: Wire | undefined): Wire {
+  const o: Wire = {};
+  for (const k of Object.keys(a)) o[k] = a[k];
+  if (b) for (const k of Object.keys(b)) o[k] = b[k];
+  return o;
+}

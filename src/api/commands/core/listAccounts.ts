@@ -2,6 +2,7 @@ import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
 import { accountResponse, toAccount } from '../../responses/identity.js';
 import { domainListParams, pageOf, scopeOf } from '../common.js';
+import { mergeWire } from '../../responses/define.js';
 
 export default defineCommand({
   name: 'listAccounts',
@@ -24,6 +25,6 @@ export default defineCommand({
     const r = await ctx.services.accounts.list(ctx.caller, scope, params, pageOf(ctx, params));
     const users = await ctx.services.users.byAccounts(r.rows.map((a) => a.id));
     const limits = await ctx.services.limitAdmin.wireFields('account', r.rows.map((a) => ({ id: a.id, rootAdmin: a.type === 1 })));
-    return { items: r.rows.map((a) => ({ ...toAccount(a, users.get(a.id) ?? []), ...limits.get(a.id) })), count: r.count };
+    return { items: r.rows.map((a) => mergeWire(toAccount(a, users.get(a.id) ?? []), limits.get(a.id))), count: r.count };
   },
 });
