@@ -1,0 +1,113 @@
+/**
+ * The deployment planner: filters remove hosts (tallying how many each removed), weighers
+ * order the survivors, and each candidate comes with a pool per disk. Pure over the snapshot.
+ */
+import { CloudError } from '../api/errors.js';
+import { poolFits } from './capacity.js';
+import { ALLOCATION_PLUGINS } from './plugins.js';
+import type { HostInfo, HostSnapshot, PlanContext, PoolInfo, VmRequirements } from './types.js';
+
+export interface Placement {
+  host: HostInfo;
+  /** Pool id per disk of `req.disks`. */
+  pools: number[];
+}
+
+export interface Plan {
+  /** Candidates in the order to try them. */
+  candidates: Placement[];
+  /** Filter name → hosts it removed. */
+  removed: Record<string, number>;
+  considered: number;
+}
+
+function hasAll(have: string[], want: string[]): boolean {
+  return want.every((t) => have.includes(t));
+}
+
+export function makeContext(snapshot: HostSnapshot, req: VmRequirements): PlanContext {
+  const usable = snapshot.pools.filter((p) => p.status === 'Up' && p.zoneId === req.zoneId && !req.avoid.pools.has(p.id));
+  const byCluster = new Map<number, PoolInfo[]>();
+  const byHost = new Map<number, PoolInfo[]>();
+  const zoneWide: PoolInfo[] = [];
+  for (const p of usable) {
+    if (p.scope === 'ZONE') zoneWide.push(p);
+    else if (p.scope === 'HOST' && p.hostId !== null) byHost.set(p.hostId, [...(byHost.get(p.hostId) ?? []), p]);
+    else if (p.clusterId !== null) byCluster.set(p.clusterId, [...(byCluster.get(p.clusterId) ?? []), p]);
+  }
+  const factor = snapshot.factors.storage;
+  const cache = new Map<number, number[] | null>();
+  const choose = (pools: PoolInfo[]): number[] | null => {
+    // Each disk takes the reachable pool with the most room left, counting the disks before it.
+    const extra = new Map<number, number>();
+    const out: number[] = [];
+    for (const d of req.disks) {
+      let best: PoolInfo | null = null;
+      let bestFree = -Infinity;
+      for (const p of pools) {
+        if (!hasAll(p.tags, d.tags)) continue;
+        const alloc = p.allocatedBytes + (extra.get(p.id) ?? 0);
+        if (!poolFits({ capacityBytes: p.capacityBytes, allocatedBytes: alloc }, factor, d.bytes)) continue;
+        const free = p.capacityBytes * factor - alloc;
+        if (free > bestFree) (best = p), (bestFree = free);
+      }
+      if (!best) return null;
+      extra.set(best.id, (extra.get(best.id) ?? 0) + d.bytes);
+      out.push(best.id);
+    }
+    return out;
+  };
+  const accountVmsByPod = new Map<number, number>();
+  for (const h of snapshot.hosts) {
+    const n = snapshot.accountVmsByHost.get(h.id);
+    if (n) accountVmsByPod.set(h.podId, (accountVmsByPod.get(h.podId) ?? 0) + n);
+  }
+  return {
+    snapshot, req, accountVmsByPod,
+    poolsFor(h) {
+      const own = byHost.get(h.id);
+      if (own) return choose([...own, ...(byCluster.get(h.clusterId) ?? []), ...zoneWide]);
+      // Hosts of a cluster share their pools: one answer per cluster.
+      let r = cache.get(h.clusterId);
+      if (r === undefined) cache.set(h.clusterId, (r = choose([...(byCluster.get(h.clusterId) ?? []), ...zoneWide])));
+      return r;
+    },
+  };
+}
+
+export function plan(snapshot: HostSnapshot, req: VmRequirements, algorithm: string): Plan {
+  const preset = ALLOCATION_PLUGINS.presets[algorithm] ?? ALLOCATION_PLUGINS.presets['random']!;
+  const ctx = makeContext(snapshot, req);
+  const filters = preset.filters.map((n) => [n, ALLOCATION_PLUGINS.filters[n]!] as const);
+  const removed: Record<string, number> = {};
+  for (const [n] of filters) removed[n] = 0;
+  const kept: HostInfo[] = [];
+  for (const h of snapshot.hosts) {
+    let ok = true;
+    for (const [n, f] of filters) {
+      if (!f(h, ctx)) {
+        removed[n]!++;
+        ok = false;
+        break;
+      }
+    }
+    if (ok) kept.push(h);
+  }
+  const weighers = preset.weighers.map((n) => ALLOCATION_PLUGINS.weighers[n]!);
+  const keyed = kept.map((h) => ({ h, k: weighers.map((w) => w(h, ctx)) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
+    return 0;
+  });
+  return { candidates: keyed.map(({ h }) => ({ host: h, pools: ctx.poolsFor(h)! })), removed, considered: snapshot.hosts.length };
+}
+
+/** "3 hosts considered; removed by filter: host-state 1, cpu 2" — the 533 text's detail. */
+export function tally(p: Pick<Plan, 'removed' | 'considered'>): string {
+  const parts = Object.entries(p.removed).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  return `${p.considered} host(s) considered; removed by filter: ${parts.length ? parts.join(', ') : 'none'}`;
+}
+
+export function insufficientCapacity(vmName: string, p: Pick<Plan, 'removed' | 'considered'>, zoneId: number): CloudError {
+  return new CloudError('InsufficientCapacity', `Unable to create a deployment for VM ${vmName}: ${tally(p)}`, { scope: `DataCenter ${zoneId}` });
+}
