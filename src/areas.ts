@@ -5,5 +5,6 @@
 import type { Area } from './area.js';
 import { INFRA_AREA } from './services/infra/area.js';
 import { LIMITS_AREA } from './services/limits/area.js';
+import { VMS_AREA } from './services/vms/area.js';
 
-export const AREAS: Area[] = [INFRA_AREA, LIMITS_AREA];
+export const AREAS: Area[] = [INFRA_AREA, LIMITS_AREA, VMS_AREA];

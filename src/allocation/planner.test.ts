@@ -158,3 +158,12 @@ describe('custom allocators', () => {
     assert.throws(() => registerAllocator('bad', { preset: { filters: ['nope'], weighers: [] } }), /unknown allocator plug-in nope/);
   });
 });
+
+describe('existing disks', () => {
+  it('a disk already on a pool pins the host to hosts reaching that pool', () => {
+    const hs = [host(1, { clusterId: 1 }), host(2, { clusterId: 2 })];
+    const snap = snapshot(hs, [pool(1, { clusterId: 1, capacityBytes: 0 }), pool(2, { clusterId: 2 })]);
+    const p = plan(snap, vmReq({ disks: [{ bytes: 1e9, tags: [], poolId: 1 }] }), 'firstfit');
+    assert.deepEqual(p.candidates.map((c) => [c.host.id, c.pools]), [[1, [1]]]);
+  });
+});

@@ -42,6 +42,11 @@ export function makeContext(snapshot: HostSnapshot, req: VmRequirements): PlanCo
     const extra = new Map<number, number>();
     const out: number[] = [];
     for (const d of req.disks) {
+      if (d.poolId !== undefined) {
+        if (!pools.some((p) => p.id === d.poolId)) return null;
+        out.push(d.poolId);
+        continue;
+      }
       let best: PoolInfo | null = null;
       let bestFree = -Infinity;
       for (const p of pools) {

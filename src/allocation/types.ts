@@ -60,6 +60,8 @@ export interface HostSnapshot {
 export interface DiskNeed {
   bytes: number;
   tags: string[];
+  /** A disk that already exists on a pool: the host must reach that pool (no new room needed). */
+  poolId?: number;
 }
 
 export interface AvoidSet {

@@ -5,5 +5,6 @@ import { INFRA_COMMANDS } from './commands/infra/index.js';
 import { LIMITS_COMMANDS } from './commands/limits/index.js';
 import { SSHKEYS_COMMANDS } from './commands/sshkeys/index.js';
 import { GROUPS_COMMANDS } from './commands/groups/index.js';
+import { VMS_COMMANDS } from './commands/vms/index.js';
 
-export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS]];
+export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['vms', VMS_COMMANDS]];

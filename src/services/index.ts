@@ -14,6 +14,7 @@ import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { InfraServices } from './infra/area.js';
 import type { LimitsServices } from './limits/area.js';
+import type { VmsServices } from './vms/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -31,4 +32,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & LimitsServices;
+export type Services = CoreServices & InfraServices & LimitsServices & VmsServices;

@@ -1,0 +1,55 @@
+import { defineCommand, objectOf } from '../../define-command.js';
+import { p } from '../../params.js';
+import { userVmResponse } from '../../responses/vm.js';
+import { USER_ROLES, rootAdminOnly, vmWire } from './vm-common.js';
+
+const ADMIN = ['Admin'] as const;
+
+export default defineCommand({
+  name: 'deployVirtualMachine',
+  description: 'Creates and automatically starts a virtual machine based on a service offering, disk offering, and template (or ISO).',
+  roles: [...USER_ROLES],
+  async: 'create',
+  event: 'VM.CREATE',
+  instanceType: 'VirtualMachine',
+  params: {
+    zoneid: p.uuid({ entity: 'Zone', required: true, doc: 'Availability zone for the virtual machine' }),
+    serviceofferingid: p.uuid({ entity: 'ServiceOffering', required: true, doc: 'The service offering' }),
+    templateid: p.uuid({ entity: 'Template', doc: 'The template (or ISO) for the virtual machine' }),
+    diskofferingid: p.uuid({ entity: 'DiskOffering', doc: 'A data disk of this offering; with an ISO it sizes the root disk' }),
+    size: p.long({ doc: 'GB size of the data disk for a custom disk offering' }),
+    rootdisksize: p.long({ doc: 'GB size of the root disk (at least the template size)' }),
+    name: p.string({ doc: 'Host name of the virtual machine (RFC 1123); VM-<uuid> by default' }),
+    displayname: p.string({ doc: 'Display name of the virtual machine' }),
+    group: p.string({ doc: 'An optional group for the virtual machine' }),
+    keypair: p.string({ doc: 'Name of the SSH key pair used to log in' }),
+    userdata: p.string({ length: 1_048_576, sensitive: true, doc: 'Base64 user data (up to 4 KB through GET, 1 MB through POST)' }),
+    account: p.string({ doc: 'Deploy for this account (with domainid)' }),
+    domainid: p.uuid({ entity: 'Domain', doc: 'Domain of the account' }),
+    networkids: p.uuidList({ entity: 'Network', doc: 'Networks (accepted; networking arrives in a later issue)' }),
+    ipaddress: p.string({ doc: 'IPv4 address for the default network (accepted; networking arrives in a later issue)' }),
+    hostid: p.uuid({ entity: 'Host', doc: 'Destination host (root admin only)' }),
+    clusterid: p.uuid({ entity: 'Cluster', roles: [...ADMIN], doc: 'Destination cluster (root admin)' }),
+    podid: p.uuid({ entity: 'Pod', roles: [...ADMIN], doc: 'Destination pod (root admin)' }),
+    startvm: p.boolean({ doc: 'true (default) starts the VM; false leaves it Stopped' }),
+    hypervisor: p.string({ doc: 'Hypervisor (the template\'s is used)' }),
+  },
+  response: objectOf(userVmResponse),
+  async create(ctx, params) {
+    rootAdminOnly(ctx, params);
+    const vm = await ctx.services.vms.create(ctx.caller, params);
+    return { uuid: vm.uuid, ref: { vmId: vm.id } };
+  },
+  async handler(ctx, params, created) {
+    const id = Number(created!.ref!['vmId']);
+    if (params.startvm !== false) {
+      const target: { deploy: boolean; hostId?: number; clusterId?: number; podId?: number } = { deploy: true };
+      if (params.hostid !== undefined) target.hostId = params.hostid;
+      if (params.clusterid !== undefined) target.clusterId = params.clusterid;
+      if (params.podid !== undefined) target.podId = params.podid;
+      await ctx.services.vms.start(ctx.caller, id, target);
+    }
+    const vm = await ctx.services.vms.access(ctx.caller, id);
+    return vmWire(ctx, vm.id, vm.password ? { password: vm.password } : {});
+  },
+});

@@ -1,0 +1,112 @@
+/**
+ * The request half of deployVirtualMachine: checks, limits, and the VM and volume rows
+ * (state Stopped, volumes Allocated) with VM.CREATE in one transaction. The job then starts it.
+ */
+import { randomUUID } from 'node:crypto';
+import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
+import { insertId, type Db } from '../../db/dialect.js';
+import { isRootAdmin, type Caller } from '../caller.js';
+import type { Services } from '../index.js';
+import { vmDb } from './contract.js';
+import { instanceName, validHostName } from './vm-rows.js';
+
+const GiB = 1024 ** 3;
+/** CloudStack's limits on base64 user data: 4 KB through GET, 1 MB through POST (vm.userdata.max.length caps it). */
+export const USER_DATA_MAX = 1_048_576;
+
+export interface DeployInput {
+  zoneid: number;
+  serviceofferingid: number;
+  templateid?: number | undefined;
+  diskofferingid?: number | undefined;
+  size?: number | undefined;
+  rootdisksize?: number | undefined;
+  name?: string | undefined;
+  displayname?: string | undefined;
+  group?: string | undefined;
+  keypair?: string | undefined;
+  userdata?: string | undefined;
+  account?: string | undefined;
+  domainid?: number | undefined;
+  hostid?: number | undefined;
+  clusterid?: number | undefined;
+  podid?: number | undefined;
+}
+
+export async function createVm(db: Db, services: Services, caller: Caller, p: DeployInput): Promise<{ id: number; uuid: string }> {
+  const k = vmDb(db.kysely);
+  const owner = p.account !== undefined
+    ? await services.scoper.accountByName(caller, p.account, p.domainid)
+    : { id: caller.accountId, domainId: caller.domainId, domainPath: caller.domainPath };
+  const zone = await db.kysely.selectFrom('zones').select(['id', 'allocation_state']).where('id', '=', p.zoneid).where('removed', 'is', null).executeTakeFirst();
+  if (!zone) throw paramError('Unable to find zone by id');
+  if (zone.allocation_state !== 'Enabled' && !isRootAdmin(caller)) throw permissionDenied(`Cannot perform this operation, Zone is currently disabled: ${p.zoneid}`);
+  const so = await k.selectFrom('service_offerings').selectAll().where('id', '=', p.serviceofferingid).where('removed', 'is', null).executeTakeFirst();
+  if (!so || so.state !== 'Active') throw paramError('Unable to find service offering');
+  if (p.templateid === undefined) throw paramError('Unable to deploy a VM: templateid is required (a template or an ISO)');
+  const tpl = await k.selectFrom('templates').selectAll().where('id', '=', p.templateid).where('removed', 'is', null).executeTakeFirst();
+  if (!tpl) throw paramError('Unable to use template: it does not exist');
+  if (!tpl.public && tpl.account_id !== owner.id && !isRootAdmin(caller)) throw permissionDenied('Account does not have permission to use this template');
+  const ready = await k.selectFrom('template_store_refs').select(['size']).where('template_id', '=', tpl.id).where('zone_id', '=', zone.id)
+    .where('download_state', '=', 'DOWNLOADED').executeTakeFirst();
+  if (!ready) throw new CloudError('InvalidState', `Template ${tpl.name} has not been completely downloaded to zone ${zone.id}`);
+  const dof = p.diskofferingid === undefined ? undefined
+    : await k.selectFrom('disk_offerings').selectAll().where('id', '=', p.diskofferingid).where('removed', 'is', null).executeTakeFirst();
+  if (p.diskofferingid !== undefined && (!dof || dof.state !== 'Active')) throw paramError('Unable to find disk offering');
+  const sized = (d: NonNullable<typeof dof>) => {
+    if (!d.customized) return Number(d.disk_size);
+    if (p.size === undefined || p.size <= 0) throw paramError('The size of the disk must be specified for a custom disk offering');
+    return p.size * GiB;
+  };
+  const disks: { type: 'ROOT' | 'DATADISK'; size: number; offering: number | null; template: number | null }[] = [];
+  if (tpl.is_iso) {
+    if (!dof) throw paramError('Disk offering id must be specified when deploying a VM from an ISO (it sizes the root disk)');
+    disks.push({ type: 'ROOT', size: sized(dof), offering: dof.id, template: null });
+  } else {
+    const base = Math.max(Number(ready.size) || 0, Number(tpl.size) || 0);
+    const root = p.rootdisksize !== undefined ? p.rootdisksize * GiB : base;
+    if (root < base) throw paramError('Root disk size cannot be smaller than the template size');
+    disks.push({ type: 'ROOT', size: root, offering: null, template: tpl.id });
+    if (dof) disks.push({ type: 'DATADISK', size: sized(dof), offering: dof.id, template: null });
+  }
+  const uuid = randomUUID();
+  const name = p.name ?? `VM-${uuid}`;
+  if (!validHostName(name)) {
+    throw paramError('Invalid name. Vm name can contain ASCII letters \'a\' through \'z\', the digits \'0\' through \'9\', and the hyphen (\'-\'), must be between 1 and 63 characters long, and can\'t start or end with "-" and can\'t start with digit');
+  }
+  if (p.userdata !== undefined) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(p.userdata) || p.userdata.length % 4 !== 0) throw paramError('User data is not base64 encoded');
+    const max = Math.min(USER_DATA_MAX, (await services.config.getNumber('vm.userdata.max.length').catch(() => USER_DATA_MAX)) || USER_DATA_MAX);
+    if (p.userdata.length > max) throw paramError(`User data is too long for an http POST request (max ${max} bytes)`);
+  }
+  const key = p.keypair === undefined ? undefined : await services.sshKeys.getByName(owner.id, p.keypair);
+  if (p.keypair !== undefined && !key) throw paramError(`A key pair with name '${p.keypair}' was not found.`);
+  const now = Date.now();
+  return db.kysely.transaction().execute(async (trx) => {
+    await services.limits.reserveAll(trx, owner.id, {
+      user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size), volume: disks.length,
+      primary_storage: disks.reduce((s, d) => s + d.size, 0),
+    });
+    const id = await insertId(trx, db.dialect, 'vm_instances', {
+      uuid, name, instance_name: `i-${owner.id}-pending-${uuid}`, display_name: p.displayname ?? name, type: 'User', state: 'Stopped',
+      account_id: owner.id, domain_id: owner.domainId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null, last_host_id: null,
+      service_offering_id: so.id, template_id: tpl.is_iso ? null : tpl.id, iso_id: tpl.is_iso ? tpl.id : null, guest_os_id: tpl.guest_os_id,
+      ha_enabled: so.offer_ha ? 1 : 0, user_data: p.userdata ?? null, ssh_keypair_id: key?.id ?? null, password: null,
+      update_count: 0, state_changed: now, created: now, removed: null,
+    });
+    await trx.updateTable('vm_instances').set({ instance_name: instanceName(owner.id, id) }).where('id', '=', id).execute();
+    for (const [i, d] of disks.entries()) {
+      await insertId(trx, db.dialect, 'volumes', {
+        uuid: randomUUID(), name: `${d.type}-${id}${i > 1 ? `-${i}` : ''}`, volume_type: d.type, state: 'Allocated', account_id: owner.id,
+        domain_id: owner.domainId, zone_id: zone.id, pool_id: null, vm_id: id, device_id: i, disk_offering_id: d.offering,
+        template_id: d.template, size: d.size, path: null, created: now, removed: null,
+      });
+    }
+    if (p.group) await services.instanceGroups.assign(trx, id, p.group, owner.id);
+    await services.events.record({
+      type: 'VM.CREATE', description: `Creating VM ${instanceName(owner.id, id)}`, userId: caller.userId, accountId: owner.id,
+      domainId: owner.domainId, resourceType: 'VirtualMachine', resourceUuid: uuid,
+    }, trx);
+    return { id, uuid };
+  });
+}

@@ -1,0 +1,43 @@
+/** VM rows: loading with access checks, and the small helpers the VM services share. */
+import type { Selectable } from 'kysely';
+import { CloudError, paramError } from '../../api/errors.js';
+import type { Db } from '../../db/dialect.js';
+import type { VmInstancesTable, VolumesTable } from '../../db/schema/vms.js';
+import type { Caller } from '../caller.js';
+import type { Scoper } from '../identity/scope.js';
+
+export type VmRow = Selectable<VmInstancesTable>;
+export type VolumeRow = Selectable<VolumesTable>;
+
+export const ref = (vm: VmRow) => ({ id: vm.id, state: vm.state, update_count: Number(vm.update_count) });
+
+export async function loadVm(db: Db, id: number): Promise<VmRow> {
+  const vm = await db.kysely.selectFrom('vm_instances').selectAll().where('id', '=', id).where('type', '=', 'User').executeTakeFirst();
+  if (!vm || vm.removed !== null) throw paramError('Unable to find virtual machine with specified id');
+  return vm;
+}
+
+/** Loads the VM and checks the caller may act on it (531 otherwise). */
+export async function vmForCaller(db: Db, scoper: Scoper, caller: Caller, id: number): Promise<VmRow> {
+  const vm = await loadVm(db, id);
+  const path = await scoper.domainPath(vm.domain_id);
+  scoper.checkAccess(caller, { accountId: vm.account_id, domainId: vm.domain_id, domainPath: path }, 'virtual machine');
+  return vm;
+}
+
+export async function volumesOf(db: Db, vmId: number): Promise<VolumeRow[]> {
+  return db.kysely.selectFrom('volumes').selectAll().where('vm_id', '=', vmId).where('removed', 'is', null).orderBy('id').execute();
+}
+
+export function requireState(vm: VmRow, states: string[], action: string): void {
+  if (!states.includes(vm.state)) {
+    throw new CloudError('InvalidState', `Unable to ${action} the VM ${vm.instance_name}: it is in state ${vm.state}`);
+  }
+}
+
+/** RFC 1123 host name label rules as CloudStack applies them to VM names. */
+export function validHostName(name: string): boolean {
+  return /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(name) && !/^[0-9]+$/.test(name);
+}
+
+export const instanceName = (accountId: number, vmId: number) => `i-${accountId}-${vmId}-VM`;

@@ -1,0 +1,190 @@
+/**
+ * Starting a VM (STYLE §5: steps with compensations): plan from one HostSnapshot, reserve
+ * the host (and pools for disks not yet created) in the transaction that sets the host,
+ * create the disks and start on the agent; a failed step undoes what it reserved, avoids the
+ * host and tries the next candidate. Out of candidates: the VM goes to Error (a deploy) or
+ * back to Stopped (a start), every reservation released.
+ */
+import { CloudError } from '../../api/errors.js';
+import { cpuNeed, memNeed } from '../../allocation/capacity.js';
+import { insufficientCapacity, plan, type Placement } from '../../allocation/planner.js';
+import { releaseHost, releasePool, reserveHost, reservePool } from '../../allocation/reserve.js';
+import { loadSnapshot } from '../../allocation/snapshot.js';
+import { emptyAvoid, type VmRequirements } from '../../allocation/types.js';
+import type { Db } from '../../db/dialect.js';
+import { transition } from '../../orchestration/state/vm-state.js';
+import type { Caller } from '../caller.js';
+import type { Services } from '../index.js';
+import { agentSend } from './agent-port.js';
+import { splitTags, vmDb } from './contract.js';
+import { loadVm, ref, volumesOf, type VmRow, type VolumeRow } from './vm-rows.js';
+
+export interface StartOptions {
+  /** A deploy fails into Error; a start falls back to Stopped. */
+  deploy: boolean;
+  target?: { hostId?: number; clusterId?: number; podId?: number };
+}
+
+export class VmStarter {
+  constructor(private readonly db: Db, private readonly services: Services) {}
+
+  async factors() {
+    const c = this.services.config;
+    return {
+      cpu: await c.getNumber('cpu.overprovisioning.factor'),
+      mem: await c.getNumber('mem.overprovisioning.factor'),
+      storage: await c.getNumber('storage.overprovisioning.factor'),
+    };
+  }
+
+  async requirements(vm: VmRow, vols: VolumeRow[], target: StartOptions['target']): Promise<VmRequirements> {
+    const db = vmDb(this.db.kysely);
+    const so = await db.selectFrom('service_offerings').selectAll().where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
+    const tpl = vm.template_id === null ? undefined
+      : await db.selectFrom('templates').select(['hypervisor_type', 'is_iso']).where('id', '=', vm.template_id).executeTakeFirst();
+    const os = await db.selectFrom('guest_os').select('category_id').where('id', '=', vm.guest_os_id).executeTakeFirst();
+    const diskTags = new Map<number, string[]>();
+    for (const v of vols) {
+      if (v.disk_offering_id === null) continue;
+      const d = await db.selectFrom('disk_offerings').select('tags').where('id', '=', v.disk_offering_id).executeTakeFirst();
+      diskTags.set(v.id, splitTags(d?.tags));
+    }
+    return {
+      zoneId: vm.zone_id, accountId: vm.account_id, cpuNumber: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed), ramMiB: Number(so.ram_size),
+      hypervisor: !tpl || tpl.is_iso ? null : tpl.hypervisor_type, hostTag: so.host_tag || null, osCategoryId: os?.category_id ?? null,
+      disks: vols.map((v) => ({
+        bytes: Number(v.size),
+        tags: v.volume_type === 'ROOT' ? [...new Set([...splitTags(so.tags), ...(diskTags.get(v.id) ?? [])])] : diskTags.get(v.id) ?? [],
+        ...(v.pool_id !== null && v.state === 'Ready' ? { poolId: v.pool_id } : {}),
+      })),
+      avoid: emptyAvoid(), target: target ?? {},
+    };
+  }
+
+  /** Stopped/Down → Running (or Error/Stopped with the reason). */
+  async start(caller: Caller, vmId: number, opts: StartOptions): Promise<VmRow> {
+    let vm = await loadVm(this.db, vmId);
+    const startRef = await transition(this.db.kysely, ref(vm), 'StartRequested');
+    vm = { ...vm, state: startRef.state, update_count: startRef.update_count };
+    const vols = await volumesOf(this.db, vm.id);
+    const factors = await this.factors();
+    const req = await this.requirements(vm, vols, opts.target);
+    const algorithm = (await this.services.config.get('vm.allocation.algorithm')) ?? 'random';
+    const maxAttempts = Math.max(1, (await this.services.config.getNumber('start.retry').catch(() => 10)) || 10);
+    let lastError = '';
+    let lastPlan: ReturnType<typeof plan> | undefined;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      const snap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors);
+      lastPlan = plan(snap, req, algorithm);
+      if (lastPlan.candidates.length === 0) break;
+      let placed: { placement: Placement; vm: VmRow } | undefined;
+      for (const c of lastPlan.candidates) {
+        placed = await this.reserve(vm, vols, c, req, factors);
+        if (placed) break;
+        req.avoid.hosts.add(c.host.id); // lost a race for it: try the next
+      }
+      if (!placed) continue;
+      vm = placed.vm;
+      try {
+        await this.bringUp(vm, vols, placed.placement);
+      } catch (e) {
+        lastError = e instanceof Error ? e.message : String(e);
+        vm = await this.undoPlacement(vm, vols, placed.placement, req);
+        req.avoid.hosts.add(placed.placement.host.id);
+        continue;
+      }
+      return this.finish(caller, vm, placed.placement);
+    }
+    const why = lastError || (lastPlan ? insufficientCapacity(vm.instance_name, lastPlan, vm.zone_id).message : 'no host');
+    await this.fail(caller, vm, opts.deploy, why);
+    if (lastError) throw new CloudError('InsufficientCapacity', `Unable to start VM ${vm.instance_name}: ${lastError}`, { scope: `DataCenter ${vm.zone_id}` });
+    throw insufficientCapacity(vm.instance_name, lastPlan ?? { removed: {}, considered: 0 }, vm.zone_id);
+  }
+
+  /** One transaction: host room, pool room for new disks, the VM row pointing at the host. */
+  private async reserve(vm: VmRow, vols: VolumeRow[], c: Placement, req: VmRequirements, f: { cpu: number; mem: number; storage: number }) {
+    try {
+      return await this.db.kysely.transaction().execute(async (trx) => {
+        if (!(await reserveHost(trx, c.host.id, cpuNeed(req), memNeed(req), f))) throw new Lost();
+        const fresh = vols.map((v, i) => ({ v, pool: c.pools[i]! })).filter(({ v }) => !(v.pool_id !== null && v.state === 'Ready'));
+        for (const { v, pool } of [...fresh].sort((a, b) => a.pool - b.pool)) {
+          if (!(await reservePool(trx, pool, Number(v.size), f.storage))) throw new Lost();
+          await trx.updateTable('volumes').set({ pool_id: pool, state: 'Creating' }).where('id', '=', v.id).execute();
+        }
+        const r = await transition(trx, ref(vm), 'OperationRetry', { host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId });
+        return { placement: c, vm: { ...vm, state: r.state, update_count: r.update_count, host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId } };
+      });
+    } catch (e) {
+      if (e instanceof Lost) return undefined;
+      throw e;
+    }
+  }
+
+  /** Agent steps: create new disks (thin clones of the template), then StartVm. */
+  private async bringUp(vm: VmRow, vols: VolumeRow[], c: Placement): Promise<void> {
+    const db = vmDb(this.db.kysely);
+    for (const [i, v] of vols.entries()) {
+      const now = await this.db.kysely.selectFrom('volumes').select(['state', 'path']).where('id', '=', v.id).executeTakeFirstOrThrow();
+      if (now.state === 'Ready') continue;
+      const pool = await this.db.kysely.selectFrom('storage_pools').select(['uuid', 'path']).where('id', '=', c.pools[i]!).executeTakeFirstOrThrow();
+      const tpl = v.template_id === null ? undefined : await db.selectFrom('template_store_refs').select(['install_path']).where('template_id', '=', v.template_id)
+        .where('zone_id', '=', vm.zone_id).where('download_state', '=', 'DOWNLOADED').executeTakeFirst();
+      const r = await agentSend(this.services, c.host.id, {
+        type: 'CreateVolume', volumeUuid: v.uuid, name: v.name, poolUuid: pool.uuid, poolPath: pool.path, size: Number(v.size),
+        ...(tpl?.install_path ? { templatePath: tpl.install_path } : {}),
+      });
+      const path = typeof r['path'] === 'string' ? r['path'] : `${pool.path}/${v.uuid}`;
+      await this.db.kysely.updateTable('volumes').set({ state: 'Ready', path }).where('id', '=', v.id).execute();
+    }
+    const so = await db.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
+    const iso = vm.iso_id === null ? undefined : await db.selectFrom('template_store_refs').select('install_path').where('template_id', '=', vm.iso_id).where('zone_id', '=', vm.zone_id).executeTakeFirst();
+    const disks = await volumesOf(this.db, vm.id);
+    await agentSend(this.services, c.host.id, {
+      type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed),
+      memoryMiB: Number(so.ram_size), disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
+      ...(iso?.install_path ? { isoPath: iso.install_path } : {}),
+    });
+  }
+
+  /** Compensation of a failed attempt: give the host back; disks not created give their pool back. */
+  private async undoPlacement(vm: VmRow, vols: VolumeRow[], c: Placement, req: VmRequirements): Promise<VmRow> {
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await releaseHost(trx, c.host.id, cpuNeed(req), memNeed(req));
+      for (const [i, v] of vols.entries()) {
+        const now = await trx.selectFrom('volumes').select('state').where('id', '=', v.id).executeTakeFirstOrThrow();
+        if (now.state !== 'Creating') continue;
+        await releasePool(trx, c.pools[i]!, Number(v.size));
+        await trx.updateTable('volumes').set({ pool_id: null, state: 'Allocated' }).where('id', '=', v.id).execute();
+      }
+      await trx.updateTable('vm_instances').set({ host_id: null }).where('id', '=', vm.id).execute();
+    });
+    // Volumes created on this attempt stay on their pool; later attempts must reach it.
+    for (const [i, v] of (await volumesOf(this.db, vm.id)).entries()) {
+      if (v.state === 'Ready' && v.pool_id !== null) req.disks[i] = { ...req.disks[i]!, poolId: v.pool_id };
+    }
+    return { ...vm, host_id: null };
+  }
+
+  private async finish(caller: Caller, vm: VmRow, c: Placement): Promise<VmRow> {
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await transition(trx, ref(vm), 'OperationSucceeded', { last_host_id: c.host.id });
+      await this.services.events.record({
+        type: 'VM.START', description: `Starting VM ${vm.instance_name}`, userId: caller.userId, accountId: vm.account_id,
+        domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid,
+      }, trx);
+    });
+    return loadVm(this.db, vm.id);
+  }
+
+  private async fail(caller: Caller, vm: VmRow, deploy: boolean, why: string): Promise<void> {
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await transition(trx, ref(vm), deploy ? 'OperationFailedToError' : 'OperationFailed', { host_id: null, pod_id: vm.pod_id, cluster_id: vm.cluster_id });
+      await this.services.events.record({
+        type: deploy ? 'VM.CREATE' : 'VM.START', level: 'ERROR', description: `Failed to start VM ${vm.instance_name}: ${why}`,
+        userId: caller.userId, accountId: vm.account_id, domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid,
+      }, trx);
+    });
+  }
+}
+
+class Lost extends Error {}
