@@ -8,7 +8,8 @@
 import { CloudError } from '../../api/errors.js';
 import { cpuNeed, memNeed } from '../../allocation/capacity.js';
 import { insufficientCapacity, plan, type Placement } from '../../allocation/planner.js';
-import { releaseHost, releasePool, reserveHost, reservePool } from '../../allocation/reserve.js';
+import { reserveFirst } from '../../allocation/place.js';
+import { releaseHost, releasePool } from '../../allocation/reserve.js';
 import { loadSnapshot } from '../../allocation/snapshot.js';
 import { emptyAvoid, type VmRequirements } from '../../allocation/types.js';
 import type { Db } from '../../db/dialect.js';
@@ -73,17 +74,17 @@ export class VmStarter {
     const maxAttempts = Math.max(1, (await this.services.config.getNumber('start.retry').catch(() => 10)) || 10);
     let lastError = '';
     let lastPlan: ReturnType<typeof plan> | undefined;
+    let races = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const snap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors);
       lastPlan = plan(snap, req, algorithm);
       if (lastPlan.candidates.length === 0) break;
-      let placed: { placement: Placement; vm: VmRow } | undefined;
-      for (const c of lastPlan.candidates) {
-        placed = await this.reserve(vm, vols, c, req, factors);
-        if (placed) break;
-        req.avoid.hosts.add(c.host.id); // lost a race for it: try the next
+      const placed = await this.reserve(vm, vols, lastPlan.candidates, req, factors);
+      if (!placed) {
+        // Lost every race: plan again from a fresh snapshot (not counted as a failed start).
+        if (++races < 100) attempt--;
+        continue;
       }
-      if (!placed) continue;
       vm = placed.vm;
       try {
         await this.bringUp(vm, vols, placed.placement);
@@ -102,22 +103,17 @@ export class VmStarter {
   }
 
   /** One transaction: host room, pool room for new disks, the VM row pointing at the host. */
-  private async reserve(vm: VmRow, vols: VolumeRow[], c: Placement, req: VmRequirements, f: { cpu: number; mem: number; storage: number }) {
-    try {
-      return await this.db.kysely.transaction().execute(async (trx) => {
-        if (!(await reserveHost(trx, c.host.id, cpuNeed(req), memNeed(req), f))) throw new Lost();
-        const fresh = vols.map((v, i) => ({ v, pool: c.pools[i]! })).filter(({ v }) => !(v.pool_id !== null && v.state === 'Ready'));
-        for (const { v, pool } of [...fresh].sort((a, b) => a.pool - b.pool)) {
-          if (!(await reservePool(trx, pool, Number(v.size), f.storage))) throw new Lost();
-          await trx.updateTable('volumes').set({ pool_id: pool, state: 'Creating' }).where('id', '=', v.id).execute();
-        }
-        const r = await transition(trx, ref(vm), 'OperationRetry', { host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId });
-        return { placement: c, vm: { ...vm, state: r.state, update_count: r.update_count, host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId } };
-      });
-    } catch (e) {
-      if (e instanceof Lost) return undefined;
-      throw e;
-    }
+  private async reserve(vm: VmRow, vols: VolumeRow[], candidates: Placement[], req: VmRequirements, f: { cpu: number; mem: number; storage: number }) {
+    let next: VmRow = vm;
+    const c = await reserveFirst(this.db.kysely, candidates, req, f, async (trx, c) => {
+      for (const [i, v] of vols.entries()) {
+        if (req.disks[i]!.poolId !== undefined) continue;
+        await trx.updateTable('volumes').set({ pool_id: c.pools[i]!, state: 'Creating' }).where('id', '=', v.id).execute();
+      }
+      const r = await transition(trx, ref(vm), 'OperationRetry', { host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId });
+      next = { ...vm, state: r.state, update_count: r.update_count, host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId };
+    });
+    return c ? { placement: c, vm: next } : undefined;
   }
 
   /** Agent steps: create new disks (thin clones of the template), then StartVm. */
@@ -186,5 +182,3 @@ export class VmStarter {
     });
   }
 }
-
-class Lost extends Error {}
