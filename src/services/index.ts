@@ -13,7 +13,9 @@ import type { RoleService } from './identity/role.service.js';
 import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { InfraServices } from './infra/area.js';
+import type { OfferingsServices } from './offerings/area.js';
 import type { LimitsServices } from './limits/area.js';
+import type { NetworksServices } from './networks/area.js';
 import type { VmsServices } from './vms/area.js';
 
 export interface CoreServices {
@@ -32,4 +34,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & LimitsServices & VmsServices;
+export type Services = CoreServices & InfraServices & LimitsServices & OfferingsServices & NetworksServices & VmsServices;

@@ -6,5 +6,7 @@ import type { CoreTables } from './core.js';
 import type { InfraTables } from './infra.js';
 import type { LimitsTables } from './limits.js';
 import type { VmTables } from './vms.js';
+import type { NetworksTables } from './networks.js';
+import type { TemplatesTables } from './templates.js';
 
-export type Database = CoreTables & InfraTables & LimitsTables & VmTables;
+export type Database = CoreTables & InfraTables & LimitsTables & VmTables & NetworksTables & TemplatesTables;
