@@ -1,0 +1,95 @@
+/**
+ * The contract every HypervisorDriver must pass (STYLE §8): one suite, run against each
+ * driver by its own `*.test.ts` with a factory for fresh instances.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HypervisorDriver, StartSpec } from './driver.js';
+
+export interface ContractEnv {
+  /** A fresh driver for one host. */
+  make(): Promise<HypervisorDriver>;
+  /** A writable directory usable as a pool path. */
+  poolPath: string;
+}
+
+const spec = (name: string): StartSpec => ({ instanceName: name, cpus: 1, cpuSpeed: 500, memoryMiB: 128, disks: [] });
+
+export function driverContract(label: string, env: ContractEnv): void {
+  describe(`HypervisorDriver contract: ${label}`, () => {
+    it('hostInfo reports positive capacity and a hypervisor type', async () => {
+      const h = await (await env.make()).hostInfo();
+      assert.ok(h.cpus > 0 && h.cpuSpeed > 0 && h.memory > 0 && h.cpuSockets > 0);
+      assert.ok(h.hypervisorType.length > 0 && h.name.length > 0);
+    });
+
+    it('start → running in vmStates; start again is a no-op; stop → stopped; stop again succeeds', async () => {
+      const d = await env.make();
+      await d.startVm(spec('i-2-1-VM'));
+      await d.startVm(spec('i-2-1-VM'));
+      assert.deepEqual(await d.vmStates(), [{ instanceName: 'i-2-1-VM', state: 'Running' }]);
+      await d.stopVm('i-2-1-VM', false);
+      await d.stopVm('i-2-1-VM', true);
+      assert.deepEqual(await d.vmStates(), [{ instanceName: 'i-2-1-VM', state: 'Stopped' }]);
+      await d.stopVm('i-unknown', false);
+    });
+
+    it('reboot needs a running VM; destroy is idempotent and forgets the VM', async () => {
+      const d = await env.make();
+      await assert.rejects(d.rebootVm('i-2-2-VM'));
+      await d.startVm(spec('i-2-2-VM'));
+      await d.rebootVm('i-2-2-VM');
+      await d.destroyVm('i-2-2-VM');
+      await d.destroyVm('i-2-2-VM');
+      assert.deepEqual(await d.vmStates(), []);
+    });
+
+    it('migrate out of one host and into another moves the VM', async () => {
+      const a = await env.make();
+      const b = await env.make();
+      await d0(a);
+      const moving = await a.migrateOut('i-2-3-VM');
+      await b.migrateIn(moving);
+      assert.deepEqual(await a.vmStates(), []);
+      assert.deepEqual(await b.vmStates(), [{ instanceName: 'i-2-3-VM', state: 'Running' }]);
+      await assert.rejects(a.migrateOut('i-2-3-VM'));
+    });
+
+    it('volumes: blank and thin clone land in the pool; attach/detach; delete is idempotent', async () => {
+      const d = await env.make();
+      const blank = await d.createVolume({ volumeUuid: 'v-blank', poolPath: env.poolPath, size: 1024 ** 2 });
+      assert.ok(blank.path.startsWith(env.poolPath));
+      assert.equal(blank.size, 1024 ** 2);
+      await d0(d);
+      await d.attachVolume('i-2-3-VM', { uuid: 'v-blank', path: blank.path, type: 'DATADISK', deviceId: 1 });
+      await d.detachVolume('i-2-3-VM', 'v-blank');
+      await d.detachVolume('i-2-3-VM', 'v-blank');
+      await assert.rejects(d.attachVolume('i-nope', { uuid: 'x', path: null, type: 'DATADISK', deviceId: 1 }));
+      const snap = await d.snapshot({ volumeUuid: 'v-blank', path: blank.path, snapshotUuid: 's1' });
+      assert.ok(snap.path.length > 0);
+      await d.deleteVolume('v-blank', blank.path);
+      await d.deleteVolume('v-blank', blank.path);
+    });
+
+    it('ISO attach and detach need a known VM', async () => {
+      const d = await env.make();
+      await assert.rejects(d.attachIso('i-nope', '/iso/x.iso'));
+      await d0(d);
+      await d.attachIso('i-2-3-VM', '/iso/x.iso');
+      await d.attachIso('i-2-3-VM', null);
+    });
+
+    it('vmStats covers running VMs and skips unknown names', async () => {
+      const d = await env.make();
+      await d0(d);
+      const s = await d.vmStats();
+      assert.equal(s.length, 1);
+      assert.equal(s[0]!.instanceName, 'i-2-3-VM');
+      assert.deepEqual(await d.vmStats(['i-nope']), []);
+    });
+  });
+}
+
+async function d0(d: HypervisorDriver): Promise<void> {
+  await d.startVm(spec('i-2-3-VM'));
+}

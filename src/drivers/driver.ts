@@ -1,0 +1,68 @@
+/**
+ * The one narrow interface between the agent and a hypervisor (STYLE §8). A driver knows
+ * nothing of the database, services or API; the agent turns protocol commands into these
+ * calls. Every method either fulfils its postcondition or throws an Error whose message is
+ * returned to the server as the answer's `details`.
+ */
+import type { DiskSpec, HostInfo, MigratingVm, VmState } from '../protocol/messages.js';
+
+export interface StartSpec {
+  instanceName: string;
+  cpus: number;
+  cpuSpeed: number;
+  memoryMiB: number;
+  disks: DiskSpec[];
+  isoPath?: string | undefined;
+}
+
+export interface VmStats {
+  instanceName: string;
+  cpuUsedPercent: number;
+  memoryKiB: number;
+  diskReadKiB: number;
+  diskWriteKiB: number;
+  networkReadKiB: number;
+  networkWriteKiB: number;
+}
+
+export interface VolumeCreated {
+  path: string;
+  /** Virtual size in bytes. */
+  size: number;
+}
+
+export interface HypervisorDriver {
+  /** Post: the host's current capacity and identity; never changes VM state. */
+  hostInfo(): Promise<HostInfo>;
+  /** Post: the VM runs with this spec; starting a running VM of the same name is a no-op. */
+  startVm(spec: StartSpec): Promise<void>;
+  /** Post: the VM is stopped (not running); `force` pulls the plug; stopping a stopped or unknown VM succeeds. */
+  stopVm(instanceName: string, force: boolean): Promise<void>;
+  /** Post: the VM is running again; throws if it was not running. */
+  rebootVm(instanceName: string): Promise<void>;
+  /** Post: the hypervisor knows nothing of the VM (disks are kept); idempotent. */
+  destroyVm(instanceName: string): Promise<void>;
+  /** Post: the VM no longer runs here; returns what the destination needs. Throws if not running. */
+  migrateOut(instanceName: string): Promise<MigratingVm>;
+  /** Post: the VM runs here with the migrated spec. */
+  migrateIn(vm: MigratingVm): Promise<void>;
+  /** Post: the disk is attached to the running or stopped VM; throws for an unknown VM. */
+  attachVolume(instanceName: string, disk: DiskSpec): Promise<void>;
+  /** Post: the disk is no longer attached; detaching an absent disk succeeds. */
+  detachVolume(instanceName: string, volumeUuid: string): Promise<void>;
+  /** Post: the VM's CD-ROM holds `isoPath` (or is empty for detach); throws for an unknown VM. */
+  attachIso(instanceName: string, isoPath: string | null): Promise<void>;
+  /**
+   * Post: a volume exists at the returned path inside `poolPath`: a thin clone of
+   * `templatePath` when given (size at least the template's), else blank of `size` bytes.
+   */
+  createVolume(p: { volumeUuid: string; poolPath: string; size: number; templatePath?: string | undefined }): Promise<VolumeCreated>;
+  /** Post: the volume is gone; deleting an absent volume succeeds. */
+  deleteVolume(volumeUuid: string, path: string | null): Promise<void>;
+  /** Post: a point-in-time copy of the volume exists at the returned path. */
+  snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }>;
+  /** Post: statistics of the named (or all running) VMs; unknown names are skipped. */
+  vmStats(instanceNames?: string[]): Promise<VmStats[]>;
+  /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */
+  vmStates(): Promise<VmState[]>;
+}

@@ -1,0 +1,78 @@
+/**
+ * Fault injection for the simulator (CloudStack's mock configuration): rules per host, each
+ * for one operation, `value` = `key:value|…` with `result:fail|fault`, `wait:<ms>`,
+ * `enabled:false`; `count` uses (null = until cleaned up).
+ */
+import type { SimulatorMock } from '../../protocol/messages.js';
+
+/** CloudStack command class names → agent command types. */
+const ALIASES: Record<string, string> = {
+  StartCommand: 'StartVm', StopCommand: 'StopVm', RebootCommand: 'RebootVm', MigrateCommand: 'MigrateVm', PrepareForMigrationCommand: 'ReceiveVm',
+  AttachIsoCommand: 'AttachIso', AttachCommand: 'AttachVolume', DettachCommand: 'DetachVolume', CreateCommand: 'CreateVolume',
+  DestroyCommand: 'DeleteVolume', CreateObjectCommand: 'CreateVolume', DeleteCommand: 'DeleteVolume', CopyCommand: 'CreateVolume',
+  CreateSnapshotCommand: 'Snapshot', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
+  PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo',
+};
+
+export function operationOf(name: string): string {
+  return ALIASES[name] ?? name;
+}
+
+export interface MockEffect {
+  waitMs: number;
+  fail: string | null;
+}
+
+export interface ParsedValue {
+  enabled: boolean;
+  waitMs: number;
+  result: 'fail' | 'fault' | null;
+}
+
+/** Parses `result:fail|wait:100`; throws on an unknown key or a bad number. */
+export function parseMockValue(value: string): ParsedValue {
+  const out: ParsedValue = { enabled: true, waitMs: 0, result: null };
+  for (const part of value.split('|').map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf(':');
+    const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
+    const v = i < 0 ? '' : part.slice(i + 1).trim();
+    if (k === 'enabled') out.enabled = v.toLowerCase() !== 'false';
+    else if (k === 'wait' || k === 'timeout') {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`Invalid ${k} value ${v}`);
+      out.waitMs = k === 'wait' ? n : out.waitMs;
+    } else if (k === 'result') {
+      const r = v.toLowerCase();
+      if (r !== 'fail' && r !== 'fault' && r !== 'success') throw new Error(`Invalid result ${v}; use fail, fault or success`);
+      out.result = r === 'success' ? null : r;
+    } else throw new Error(`Unknown simulator mock key ${k}`);
+  }
+  return out;
+}
+
+/** The rules of one host; `take` consumes one use of the first matching rule. */
+export class MockBook {
+  private rules: Array<SimulatorMock & { op: string; parsed: ParsedValue }> = [];
+
+  set(mocks: SimulatorMock[]): void {
+    for (const m of mocks) {
+      this.rules = this.rules.filter((r) => r.id !== m.id);
+      this.rules.push({ ...m, op: operationOf(m.name), parsed: parseMockValue(m.value) });
+    }
+  }
+
+  clear(ids?: number[]): void {
+    this.rules = ids ? this.rules.filter((r) => !ids.includes(r.id)) : [];
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  take(op: string): MockEffect | null {
+    const r = this.rules.find((x) => x.op === op && x.parsed.enabled && (x.count === null || x.count > 0));
+    if (!r) return null;
+    if (r.count !== null) r.count--;
+    return { waitMs: r.parsed.waitMs, fail: r.parsed.result === null ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
+  }
+}

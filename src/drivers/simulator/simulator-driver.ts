@@ -1,0 +1,171 @@
+/**
+ * The simulator hypervisor: VMs and volumes live in memory (a few hundred bytes per host
+ * until VMs start), with configurable capacity, per-operation delays and fault injection.
+ * It is a real driver: the agent runs it over the real protocol.
+ */
+import type { HypervisorDriver, StartSpec, VmStats, VolumeCreated } from '../driver.js';
+import type { DiskSpec, HostInfo, MigratingVm, SimulatorMock, VmState } from '../../protocol/messages.js';
+import { MockBook } from './mocks.js';
+
+/** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
+export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
+
+export interface SimulatorOptions {
+  name: string;
+  cpus?: number;
+  cpuSpeed?: number;
+  memory?: number;
+  localStorage?: number;
+  privateIp?: string;
+  /** Delay of every VM operation in ms (mocks add their own). */
+  delayMs?: number;
+  /** Probability 0..1 that a VM operation fails. */
+  failureRate?: number;
+}
+
+interface SimVm {
+  spec: MigratingVm;
+  state: 'Running' | 'Stopped';
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class SimulatorDriver implements HypervisorDriver {
+  private vms: Map<string, SimVm> | undefined;
+  private volumes: Map<string, VolumeCreated> | undefined;
+  readonly mocks = new MockBook();
+
+  constructor(private readonly o: SimulatorOptions) {}
+
+  /** Consumes a mock or the random failure rate for one operation; throws a simulated failure. */
+  private async gate(op: string): Promise<void> {
+    const m = this.mocks.size ? this.mocks.take(op) : null;
+    const wait = (m?.waitMs ?? 0) + (this.o.delayMs ?? 0);
+    if (wait > 0) await sleep(wait);
+    if (m?.fail) throw new Error(m.fail);
+    if (this.o.failureRate && Math.random() < this.o.failureRate) throw new Error('Simulated failure');
+  }
+
+  /** True when a `PingCommand` mock says this host stops answering heartbeats. */
+  pingSuppressed(): boolean {
+    if (!this.mocks.size) return false;
+    const m = this.mocks.take('Ping');
+    return m !== null && m.fail !== null;
+  }
+
+  configure(mocks: SimulatorMock[]): void {
+    this.mocks.set(mocks);
+  }
+
+  cleanup(ids?: number[]): void {
+    this.mocks.clear(ids);
+  }
+
+  private vmMap(): Map<string, SimVm> {
+    return (this.vms ??= new Map());
+  }
+
+  private vm(name: string): SimVm {
+    const v = this.vms?.get(name);
+    if (!v) throw new Error(`VM ${name} is not known on host ${this.o.name}`);
+    return v;
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    return {
+      name: this.o.name, hypervisorType: 'Simulator', hypervisorVersion: '4.20.0', cpuSockets: 1,
+      cpus: this.o.cpus ?? SIMULATOR_DEFAULTS.cpus, cpuSpeed: this.o.cpuSpeed ?? SIMULATOR_DEFAULTS.cpuSpeed,
+      memory: this.o.memory ?? SIMULATOR_DEFAULTS.memory, localStorage: this.o.localStorage ?? SIMULATOR_DEFAULTS.localStorage,
+      privateIp: this.o.privateIp ?? '127.0.0.1', arch: 'x86_64',
+    };
+  }
+
+  async startVm(spec: StartSpec): Promise<void> {
+    await this.gate('StartVm');
+    const cur = this.vms?.get(spec.instanceName);
+    if (cur?.state === 'Running') return;
+    this.vmMap().set(spec.instanceName, {
+      state: 'Running',
+      spec: { instanceName: spec.instanceName, cpus: spec.cpus, cpuSpeed: spec.cpuSpeed, memoryMiB: spec.memoryMiB, disks: spec.disks, isoPath: spec.isoPath ?? null },
+    });
+  }
+
+  async stopVm(instanceName: string, _force: boolean): Promise<void> {
+    await this.gate('StopVm');
+    const v = this.vms?.get(instanceName);
+    if (v) v.state = 'Stopped';
+  }
+
+  async rebootVm(instanceName: string): Promise<void> {
+    await this.gate('RebootVm');
+    if (this.vm(instanceName).state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+  }
+
+  async destroyVm(instanceName: string): Promise<void> {
+    await this.gate('DestroyVm');
+    this.vms?.delete(instanceName);
+  }
+
+  async migrateOut(instanceName: string): Promise<MigratingVm> {
+    await this.gate('MigrateVm');
+    const v = this.vm(instanceName);
+    if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    this.vms!.delete(instanceName);
+    return v.spec;
+  }
+
+  async migrateIn(vm: MigratingVm): Promise<void> {
+    await this.gate('ReceiveVm');
+    this.vmMap().set(vm.instanceName, { spec: vm, state: 'Running' });
+  }
+
+  async attachVolume(instanceName: string, disk: DiskSpec): Promise<void> {
+    await this.gate('AttachVolume');
+    const v = this.vm(instanceName);
+    if (!v.spec.disks.some((d) => d.uuid === disk.uuid)) v.spec.disks = [...v.spec.disks, disk];
+  }
+
+  async detachVolume(instanceName: string, volumeUuid: string): Promise<void> {
+    await this.gate('DetachVolume');
+    const v = this.vm(instanceName);
+    v.spec.disks = v.spec.disks.filter((d) => d.uuid !== volumeUuid);
+  }
+
+  async attachIso(instanceName: string, isoPath: string | null): Promise<void> {
+    await this.gate(isoPath === null ? 'DetachIso' : 'AttachIso');
+    this.vm(instanceName).spec.isoPath = isoPath;
+  }
+
+  async createVolume(p: { volumeUuid: string; poolPath: string; size: number; templatePath?: string | undefined }): Promise<VolumeCreated> {
+    await this.gate('CreateVolume');
+    if (!(p.size >= 0)) throw new Error(`Invalid volume size ${p.size}`);
+    const created = { path: `${p.poolPath.replace(/\/+$/, '')}/${p.volumeUuid}`, size: p.size };
+    (this.volumes ??= new Map()).set(p.volumeUuid, created);
+    return created;
+  }
+
+  async deleteVolume(volumeUuid: string, _path: string | null): Promise<void> {
+    await this.gate('DeleteVolume');
+    this.volumes?.delete(volumeUuid);
+  }
+
+  async snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }> {
+    await this.gate('Snapshot');
+    return { path: `${p.path}.snap-${p.snapshotUuid}` };
+  }
+
+  async vmStats(instanceNames?: string[]): Promise<VmStats[]> {
+    const out: VmStats[] = [];
+    for (const [name, v] of this.vms ?? []) {
+      if (instanceNames ? !instanceNames.includes(name) : v.state !== 'Running') continue;
+      out.push({ instanceName: name, cpuUsedPercent: v.state === 'Running' ? 5 : 0, memoryKiB: v.spec.memoryMiB * 1024, diskReadKiB: 0, diskWriteKiB: 0, networkReadKiB: 0, networkWriteKiB: 0 });
+    }
+    return out;
+  }
+
+  async vmStates(): Promise<VmState[]> {
+    const out: VmState[] = [];
+    for (const [name, v] of this.vms ?? []) out.push({ instanceName: name, state: v.state });
+    return out;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The agent <-> management server protocol: one discriminated union per direction, framed
+ * as one JSON object per WebSocket text message. Commands carry a sequence number; the
+ * answer with the same `seq` completes them. Nothing here imports db/services/api.
+ */
+
+/** What a host reports about itself on connect (the seed: "automatically detects CPU and memory"). */
+export interface HostInfo {
+  name: string;
+  hypervisorType: string;
+  hypervisorVersion: string;
+  cpuSockets: number;
+  /** Cores. */
+  cpus: number;
+  /** MHz per core. */
+  cpuSpeed: number;
+  /** Bytes. */
+  memory: number;
+  /** Bytes of local storage. */
+  localStorage: number;
+  privateIp: string;
+  arch: string;
+}
+
+export type PowerState = 'Running' | 'Stopped';
+
+export interface VmState {
+  instanceName: string;
+  state: PowerState;
+}
+
+export interface DiskSpec {
+  uuid: string;
+  path: string | null;
+  type: string;
+  deviceId: number | null;
+  size?: number;
+}
+
+/** Commands the server sends to a host (the VM area's `services.agents.send` contract). */
+export type AgentCommand =
+  | { type: 'StartVm'; instanceName: string; vmUuid?: string; cpus: number; cpuSpeed: number; memoryMiB: number; disks: DiskSpec[]; isoPath?: string; nics?: unknown[]; userData?: string }
+  | { type: 'StopVm'; instanceName: string; force?: boolean }
+  | { type: 'RebootVm'; instanceName: string }
+  | { type: 'DestroyVm'; instanceName: string }
+  /** Sent to the source host; the answer carries the VM so the server can hand it to the destination. */
+  | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number }
+  /** Sent to the destination host of a migration with the source's answer. */
+  | { type: 'ReceiveVm'; vm: MigratingVm }
+  | { type: 'AttachIso'; instanceName: string; isoPath?: string }
+  | { type: 'DetachIso'; instanceName: string }
+  | { type: 'AttachVolume'; instanceName: string; disk: DiskSpec }
+  | { type: 'DetachVolume'; instanceName: string; volumeUuid: string }
+  | { type: 'CreateVolume'; volumeUuid: string; name?: string; poolUuid?: string; poolPath: string; size: number; templatePath?: string }
+  | { type: 'DeleteVolume'; volumeUuid: string; path?: string | null }
+  | { type: 'Snapshot'; volumeUuid: string; path: string; snapshotUuid: string }
+  | { type: 'GetVmStats'; instanceNames?: string[] }
+  | { type: 'GetVmStates' }
+  | { type: 'GetHostInfo' }
+  | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
+  | { type: 'CleanupSimulator'; ids?: number[] };
+
+export type AgentCommandType = AgentCommand['type'];
+export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
+  'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
+  'CreateVolume', 'DeleteVolume', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ConfigureSimulator', 'CleanupSimulator',
+];
+
+export interface MigratingVm {
+  instanceName: string;
+  cpus: number;
+  cpuSpeed: number;
+  memoryMiB: number;
+  disks: DiskSpec[];
+  isoPath: string | null;
+}
+
+/** A fault-injection rule (CloudStack's mock configuration), already scoped to one host. */
+export interface SimulatorMock {
+  id: number;
+  /** Agent command type (`StartVm`) or CloudStack command class (`StartCommand`), or `PingCommand`. */
+  name: string;
+  /** `result:fail`, `result:fault`, `wait:<ms>`, `enabled:false`, joined with `|`. */
+  value: string;
+  /** Uses left; null = unlimited. */
+  count: number | null;
+}
+
+/** Answer payload: `result: false` plus `details` is a failed operation. */
+export type AnswerBody = { result: true } & Record<string, unknown> | { result: false; details: string };
+
+export type AgentToServer =
+  /** First message: either a registration token (new host) or a host uuid and its secret. */
+  | { t: 'hello'; token?: string; hostUuid?: string; secret?: string; info: HostInfo; vms: VmState[]; version: string }
+  | { t: 'ping'; vms: VmState[] }
+  | { t: 'answer'; seq: number; body: AnswerBody };
+
+export type ServerToAgent =
+  /** `secret` is sent once, when the host is new or its token was used. */
+  | { t: 'welcome'; hostId: number; hostUuid: string; secret?: string; pingIntervalMs: number }
+  | { t: 'refused'; reason: string }
+  | { t: 'command'; seq: number; timeoutMs: number; cmd: AgentCommand }
+  | { t: 'error'; reason: string };
+
+export const PROTOCOL_VERSION = '1';
+
+/** Parses one frame; returns undefined for anything that is not a well-formed message. */
+export function decode<T extends { t: string }>(data: unknown): T | undefined {
+  try {
+    const text = typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && typeof (v as { t?: unknown }).t === 'string') return v as T;
+  } catch {
+    /* malformed frame */
+  }
+  return undefined;
+}
+
+export function encode(m: AgentToServer | ServerToAgent): string {
+  return JSON.stringify(m);
+}
+
+/** Exponential backoff with jitter for reconnects: 0.5 s, 1 s, 2 s … capped at `maxMs`. */
+export function backoffMs(attempt: number, maxMs = 30_000): number {
+  const base = Math.min(maxMs, 500 * 2 ** Math.min(attempt, 16));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
