@@ -14,6 +14,7 @@ import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { InfraServices } from './infra/area.js';
 import type { OfferingsServices } from './offerings/area.js';
+import type { TemplatesServices } from './templates/area.js';
 import type { LimitsServices } from './limits/area.js';
 import type { NetworksServices } from './networks/area.js';
 import type { VmsServices } from './vms/area.js';
@@ -34,4 +35,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & LimitsServices & OfferingsServices & NetworksServices & VmsServices;
+export type Services = CoreServices & InfraServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices;

@@ -1,0 +1,3 @@
+import { copyCommand } from './template-commands.js';
+
+export default copyCommand('copyTemplate', false);

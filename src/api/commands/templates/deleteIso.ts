@@ -1,0 +1,3 @@
+import { deleteCommand } from './template-commands.js';
+
+export default deleteCommand('deleteIso', true);

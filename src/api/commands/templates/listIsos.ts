@@ -1,0 +1,3 @@
+import { listCommand } from './template-commands.js';
+
+export default listCommand('listIsos', true);

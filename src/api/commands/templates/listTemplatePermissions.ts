@@ -1,0 +1,3 @@
+import { listPermissionsCommand } from './template-commands.js';
+
+export default listPermissionsCommand('listTemplatePermissions', false);

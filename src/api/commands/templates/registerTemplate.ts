@@ -1,0 +1,3 @@
+import { registerCommand } from './register-command.js';
+
+export default registerCommand('registerTemplate', false);

@@ -1,0 +1,3 @@
+import { updateCommand } from './template-commands.js';
+
+export default updateCommand('updateIso', true);

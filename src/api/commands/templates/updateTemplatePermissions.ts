@@ -1,0 +1,3 @@
+import { updatePermissionsCommand } from './template-commands.js';
+
+export default updatePermissionsCommand('updateTemplatePermissions', false);
