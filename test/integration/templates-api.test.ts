@@ -116,7 +116,7 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     it('fails bad checksums, lying formats, oversized files and 404s with the reason', async () => {
-      await s.admin.ok('updateConfiguration', { name: 'max.template.iso.size', value: '0.002' });
+      s.app.services.templates.maxBytesOverride = 2 * 1024 * 1024; // max.template.iso.size is whole GB
       const cases: Array<[string, Record<string, string>, RegExp]> = [
         ['plain.qcow2', { checksum: '{MD5}' + '0'.repeat(32) }, /Checksum mismatch/],
         ['liar.qcow2', {}, /not the declared format QCOW2/],
@@ -129,7 +129,7 @@ for (const dialect of dialectsUnderTest()) {
         assert.equal(done.isready, false);
         assert.match(done.status, re);
       }
-      await s.admin.ok('updateConfiguration', { name: 'max.template.iso.size', value: '50' });
+      s.app.services.templates.maxBytesOverride = undefined;
       const failed = (await s.admin.ok('listEvents', { type: 'TEMPLATE.DOWNLOAD.FAILED', listall: true }))['event'];
       assert.ok(failed.length >= 4);
       assert.equal(await code(alice, 'registerTemplate', { name: 'x', format: 'QCOW2', hypervisor: 'KVM', url: 'file:///etc/passwd' }), 431);

@@ -72,7 +72,7 @@ export class DownloadWorker {
       const dest = join(dir, `${randomUUID()}.${t.format.toLowerCase()}`);
       await ev('TEMPLATE.DOWNLOAD.START', `Started downloading ${t.name}`);
       const maxGb = Number(await this.services.config.get('max.template.iso.size')) || 50;
-      const maxBytes = Math.floor(maxGb * GB);
+      const maxBytes = this.services.templates.maxBytesOverride ?? Math.floor(maxGb * GB);
       let info;
       if (ref.source_ref_id !== null) {
         const src = await k.selectFrom('template_store_refs').select('install_path').where('id', '=', ref.source_ref_id).executeTakeFirst();
@@ -80,15 +80,17 @@ export class DownloadWorker {
         await copyFile(src.install_path, dest);
         info = await describeImage(dest);
       } else {
-        let last = 0;
-        info = await fetchImage(t.url!, dest, {
-          maxBytes, checksum: t.checksum, signal,
-          onProgress: (pct) => {
-            if (Date.now() - last < 250 && pct < 99) return;
-            last = Date.now();
-            void k.updateTable('template_store_refs').set({ download_pct: pct }).where('id', '=', refId).where('download_state', '=', 'DOWNLOAD_IN_PROGRESS').execute().catch(() => {});
-          },
-        });
+        // At most one progress write per 250 ms, the latest value always written.
+        let latest = 0, written = -1, pending: NodeJS.Timeout | undefined;
+        const flush = () => {
+          pending = undefined;
+          if (latest === written) return;
+          written = latest;
+          void k.updateTable('template_store_refs').set({ download_pct: latest }).where('id', '=', refId).where('download_state', '=', 'DOWNLOAD_IN_PROGRESS').execute().catch(() => {});
+        };
+        try {
+          info = await fetchImage(t.url!, dest, { maxBytes, checksum: t.checksum, signal, onProgress: (pct) => { latest = pct; pending ??= setTimeout(flush, 250); } });
+        } finally { if (pending) clearTimeout(pending); }
       }
       if (!formatMatches(t.format, info.format)) { await rm(dest, { force: true }); throw new Error(`The file is ${info.format}, not the declared format ${t.format}`); }
       if (info.virtualSize > maxBytes) { await rm(dest, { force: true }); throw new Error(`The virtual size ${info.virtualSize} exceeds max.template.iso.size (${maxGb} GB)`); }

@@ -33,6 +33,8 @@ export interface RegisterInput {
 export class TemplateService {
   /** Called after new store refs are created (the download worker's kick). */
   onQueued: () => void = () => {};
+  /** Tests: a size limit below max.template.iso.size's whole GB, in bytes. */
+  maxBytesOverride: number | undefined;
 
   constructor(private readonly db: Db, private readonly config: ConfigService, private readonly events: EventService, private readonly services: Services) {}
 

@@ -124,6 +124,7 @@ export const listCommand = (name: string, iso: boolean) => defineCommand({
   response: listOf(shape(iso)),
   async handler(ctx, a: Record<string, any>) {
     const filter = (iso ? a['isofilter'] : a['templatefilter']) ?? 'all';
+    if (a['id'] !== undefined) await ctx.services.templates.getVisible(ctx.caller, a['id'], iso);
     let accountId: number | undefined;
     if (a['account'] !== undefined) accountId = (await ctx.services.scoper.accountByName(ctx.caller, a['account'], a['domainid'])).id;
     const r = await ctx.services.templates.list(ctx.caller, {
