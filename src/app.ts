@@ -98,16 +98,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const services = core as Services;
 
   const lifecycles: Lifecycle[] = [];
+  const routeHooks: Array<(http: FastifyInstance) => void> = [];
   for (const area of AREAS) {
     const r = await area.create({ db, services, dataDir: opts.dataDir, logger, options: opts.options ?? {} });
     Object.assign(services, r.services);
     if (r.lifecycle) lifecycles.push(r.lifecycle);
+    if (r.registerRoutes) routeHooks.push(r.registerRoutes);
   }
 
   const reg = registry();
   const dispatcher = new Dispatcher(reg, services, resolverFor(db), logger);
   const api = new ApiHandler(reg, dispatcher, services, logger);
   const http = buildApiServer(api, { logger: false });
+  for (const h of routeHooks) h(http);
   let integration: FastifyInstance | undefined;
 
   return {

@@ -3,6 +3,7 @@
  * ones already wired (core first, then areas in build order) and may run background work
  * (agent listener, download worker, schedulers) between `start` and `stop`.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from './db/dialect.js';
 import type { Services } from './services/index.js';
@@ -26,5 +27,6 @@ export interface Lifecycle {
 
 export interface Area {
   name: string;
-  create(ctx: AreaContext): Promise<{ services: Partial<Services>; lifecycle?: Lifecycle }>;
+  /** `registerRoutes` adds plain HTTP routes beside the API (e.g. extracted template downloads). */
+  create(ctx: AreaContext): Promise<{ services: Partial<Services>; lifecycle?: Lifecycle; registerRoutes?: (http: FastifyInstance) => void }>;
 }

@@ -174,7 +174,7 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     it('copies to another zone and deletes per zone', async () => {
-      const t = (await alice.ok('registerTemplate', { name: 'copyme', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }))['template'][0];
+      const t = (await alice.ok('registerTemplate', { name: 'copyme', isextractable: true, format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }))['template'][0];
       await waitDone(t.id, z1);
       const copied = await alice.jobOk('copyTemplate', { id: t.id, sourcezoneid: z1, destzoneid: z2 });
       assert.equal(copied.template.zoneid, z2);
@@ -182,6 +182,12 @@ for (const dialect of dialectsUnderTest()) {
       const rows = await s.app.db.kysely.selectFrom('template_store_refs as r').innerJoin('templates as t', 't.id', 'r.template_id').select(['r.install_path', 'r.zone_id']).where('t.uuid', '=', t.id).execute();
       assert.equal(rows.length, 2);
       for (const r of rows) assert.ok(readFileSync(r.install_path!).equals(qcow));
+      const ex = await alice.jobOk('extractTemplate', { id: t.id, mode: 'HTTP_DOWNLOAD', zoneid: z2 });
+      assert.match(ex.template.url, /^http:\/\/127\.0\.0\.1:\d+\/extract\/[0-9a-f]{48}\//);
+      const got = Buffer.from(await (await fetch(ex.template.url)).arrayBuffer());
+      assert.ok(got.equals(qcow));
+      assert.equal((await fetch(ex.template.url.replace(/extract\/[0-9a-f]{8}/, 'extract/00000000'))).status, 404);
+      assert.equal(await code(bob, 'extractTemplate', { id: t.id, mode: 'HTTP_DOWNLOAD' }), 531);
       await alice.jobOk('deleteTemplate', { id: t.id, zoneid: z1 });
       const left = await one(alice, t.id);
       assert.deepEqual(left.map((x: any) => x.zoneid), [z2]);

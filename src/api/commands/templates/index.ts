@@ -14,8 +14,10 @@ import deleteIso from './deleteIso.js';
 import updateIsoPermissions from './updateIsoPermissions.js';
 import listIsoPermissions from './listIsoPermissions.js';
 import copyIso from './copyIso.js';
+import extractTemplate from './extractTemplate.js';
+import extractIso from './extractIso.js';
 
 export const TEMPLATES_COMMANDS: AnyCommand[] = [
-  registerTemplate, listTemplates, updateTemplate, deleteTemplate, updateTemplatePermissions, listTemplatePermissions, copyTemplate,
-  registerIso, listIsos, updateIso, deleteIso, updateIsoPermissions, listIsoPermissions, copyIso,
+  registerTemplate, listTemplates, updateTemplate, deleteTemplate, updateTemplatePermissions, listTemplatePermissions, copyTemplate, extractTemplate,
+  registerIso, listIsos, updateIso, deleteIso, updateIsoPermissions, listIsoPermissions, copyIso, extractIso,
 ];

@@ -8,6 +8,12 @@ import { isoResponse, templatePermissionsResponse, templateResponse, toTemplate,
 import { accountListParams, listResult, pageOf } from '../common.js';
 import type { CommandContext } from '../../define-command.js';
 import { paramError } from '../../errors.js';
+import { defineResponse, wireDate } from '../../responses/define.js';
+
+const extractResponse = (iso: boolean) => defineResponse({
+  objectName: iso ? 'iso' : 'template', className: 'ExtractResponse',
+  fields: { id: 'string', name: 'string', extractId: 'string', uploadpercentage: 'integer', status: 'string', accountid: 'string', created: 'date', state: 'string', storagetype: 'string', zoneid: 'string', zonename: 'string', extractMode: 'string', url: 'string' },
+});
 
 const kind = (iso: boolean) => (iso ? 'ISO' : 'template');
 const entity = (iso: boolean) => (iso ? 'Iso' : 'Template') as 'Iso' | 'Template';
@@ -132,5 +138,28 @@ export const listCommand = (name: string, iso: boolean) => defineCommand({
       bootable: a['bootable'], isPublic: a['ispublic'], accountId,
     }, pageOf(ctx, a));
     return listResult(r, toTemplate);
+  },
+});
+
+export const extractCommand = (name: string, iso: boolean) => defineCommand({
+  name, description: `Creates an expiring HTTP download URL for a ready ${kind(iso)}.`,
+  roles: ['Admin', 'ResourceAdmin', 'DomainAdmin', 'User'], async: true, event: iso ? 'ISO.EXTRACT' : 'TEMPLATE.EXTRACT', instanceType: iso ? 'Iso' : 'Template',
+  params: {
+    id: p.uuid({ entity: entity(iso), required: true, doc: `The ${kind(iso)}` }),
+    mode: p.string({ required: true, doc: 'HTTP_DOWNLOAD' }),
+    zoneid: p.uuid({ entity: 'Zone', doc: 'Zone whose copy to extract' }),
+    url: p.string({ length: 2048, doc: 'Not supported (FTP upload)' }),
+  },
+  response: objectOf(extractResponse(iso)),
+  async prepare(ctx, a) {
+    const t = await ctx.services.templates.getOwned(ctx.caller, a.id, iso);
+    return { instanceUuid: t.uuid };
+  },
+  async handler(ctx, a) {
+    const e = await ctx.services.templateExtracts.extract(ctx.caller, a.id, iso, a.zoneid, a.mode);
+    return {
+      id: e.templateUuid, name: e.name, extractId: e.extractUuid, uploadpercentage: 100, status: 'DOWNLOAD_URL_CREATED', accountid: e.accountUuid,
+      created: wireDate(e.created), state: 'DOWNLOAD_URL_CREATED', storagetype: 'Image', zoneid: e.zoneUuid, zonename: e.zoneName, extractMode: 'HTTP_DOWNLOAD', url: e.url,
+    };
   },
 });

@@ -1,0 +1,3 @@
+import { extractCommand } from './template-commands.js';
+
+export default extractCommand('extractIso', true);
