@@ -4,10 +4,11 @@
  */
 import type { Area } from './area.js';
 import { INFRA_AREA } from './services/infra/area.js';
+import { AGENTS_AREA } from './agents/area.js';
 import { OFFERINGS_AREA } from './services/offerings/area.js';
 import { TEMPLATES_AREA } from './services/templates/area.js';
 import { LIMITS_AREA } from './services/limits/area.js';
 import { NETWORKS_AREA } from './services/networks/area.js';
 import { VMS_AREA } from './services/vms/area.js';
 
-export const AREAS: Area[] = [INFRA_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, VMS_AREA];
+export const AREAS: Area[] = [INFRA_AREA, AGENTS_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, VMS_AREA];

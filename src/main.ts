@@ -6,6 +6,7 @@ import { openDb } from './db/dialect.js';
 import { migrate } from './db/migrate.js';
 import { runApiCli } from './cli/api-cli.js';
 import { writeDocs } from './api/docs.js';
+import { agentCli } from './agent/cli.js';
 
 function env(name: string): string | undefined {
   const v = process.env[name];
@@ -56,6 +57,7 @@ async function dbCommand(args: string[]): Promise<void> {
 
 const USAGE = `usage: nimbo <command>
   server              run the management server (NIMBO_PORT, NIMBO_DATA_DIR, NIMBO_DB_URL)
+  agent --server h:p  run a host agent (see nimbo agent --help)
   api <cmd> k=v …     call any API command (signed); --json, --endpoint, --apikey, --secretkey
   db migrate          apply database migrations
   docs                regenerate docs/api from the command registry
@@ -66,6 +68,9 @@ export async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'server':
       return server();
+    case 'agent':
+      process.exitCode = await agentCli(rest);
+      process.exit();
     case 'api':
       process.exitCode = await runApiCli(rest);
       return;

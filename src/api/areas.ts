@@ -2,6 +2,7 @@
 import type { AnyCommand } from './define-command.js';
 import { CORE_COMMANDS } from './commands/core/index.js';
 import { INFRA_COMMANDS } from './commands/infra/index.js';
+import { HOST_COMMANDS } from './commands/hosts/index.js';
 import { LIMITS_COMMANDS } from './commands/limits/index.js';
 import { SSHKEYS_COMMANDS } from './commands/sshkeys/index.js';
 import { TEMPLATES_COMMANDS } from './commands/templates/index.js';
@@ -10,4 +11,4 @@ import { GROUPS_COMMANDS } from './commands/groups/index.js';
 import { NETWORKS_COMMANDS } from './commands/networks/index.js';
 import { VMS_COMMANDS } from './commands/vms/index.js';
 
-export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['vms', VMS_COMMANDS]];
+export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['vms', VMS_COMMANDS]];

@@ -13,6 +13,7 @@ import type { RoleService } from './identity/role.service.js';
 import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { InfraServices } from './infra/area.js';
+import type { AgentsServices } from '../agents/area.js';
 import type { OfferingsServices } from './offerings/area.js';
 import type { TemplatesServices } from './templates/area.js';
 import type { LimitsServices } from './limits/area.js';
@@ -35,4 +36,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices;

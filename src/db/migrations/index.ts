@@ -2,9 +2,10 @@
 import type { Migration } from './helpers.js';
 import { m0001Core } from './0001-core.js';
 import { m0002Infra } from './0002-infra.js';
+import { m0003Hosts } from './0003-hosts.js';
 import { m0004OfferingsTemplates } from './0004-offerings-templates.js';
 import { m0005LimitsKeysGroups } from './0005-limits-keys-groups.js';
 import { m0006Vms } from './0006-vms.js';
 import { m0007Networks } from './0007-networks.js';
 
-export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks];
+export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0003Hosts, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks];

@@ -4,9 +4,10 @@
  */
 import type { CoreTables } from './core.js';
 import type { InfraTables } from './infra.js';
+import type { HostsTables } from './hosts.js';
 import type { LimitsTables } from './limits.js';
 import type { VmTables } from './vms.js';
 import type { NetworksTables } from './networks.js';
 import type { TemplatesTables } from './templates.js';
 
-export type Database = CoreTables & InfraTables & LimitsTables & VmTables & NetworksTables & TemplatesTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables;

@@ -1,0 +1,138 @@
+/**
+ * `nimbo agent`: one process, one WebSocket connection per (simulated) host. Each
+ * connection says hello (token or stored secret), heartbeats at the interval the server
+ * gives, dispatches commands to its driver and reconnects with backoff.
+ */
+import WebSocket from 'ws';
+import type { HypervisorDriver } from '../drivers/driver.js';
+import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
+import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
+import { dispatch } from './dispatch.js';
+import { IdentityStore } from './identity-store.js';
+
+export interface AgentOptions {
+  server: string;
+  driver: 'simulator' | 'qemu';
+  hosts: number;
+  token?: string | undefined;
+  dataDir: string;
+  cpus?: number | undefined;
+  cpuSpeed?: number | undefined;
+  memory?: number | undefined;
+  namePrefix?: string | undefined;
+  log?: (msg: string) => void;
+}
+
+export class HostConnection {
+  private ws: WebSocket | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private closed = false;
+  hostUuid: string | undefined;
+  up = false;
+
+  constructor(
+    private readonly index: number, private readonly driver: HypervisorDriver, private readonly o: AgentOptions,
+    private readonly store: IdentityStore, private readonly onRefused: (reason: string) => void,
+  ) {}
+
+  connect(): void {
+    if (this.closed) return;
+    const url = this.o.server.includes('://') ? this.o.server : `ws://${this.o.server}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    this.ws = ws;
+    ws.on('open', () => void this.hello(ws));
+    ws.on('message', (data) => void this.onMessage(ws, data));
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      this.up = false;
+      if (this.pingTimer) clearInterval(this.pingTimer);
+      if (this.closed) return;
+      setTimeout(() => this.connect(), backoffMs(this.attempt++)).unref();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.ws?.terminate();
+  }
+
+  private send(ws: WebSocket, m: AgentToServer): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encode(m));
+  }
+
+  private async hello(ws: WebSocket): Promise<void> {
+    const id = this.store.get(this.index);
+    const info = await this.driver.hostInfo();
+    const vms = await this.driver.vmStates();
+    this.send(ws, id ? { t: 'hello', hostUuid: id.hostUuid, secret: id.secret, info, vms, version: PROTOCOL_VERSION }
+      : { t: 'hello', ...(this.o.token ? { token: this.o.token } : {}), info, vms, version: PROTOCOL_VERSION });
+  }
+
+  private async onMessage(ws: WebSocket, data: WebSocket.RawData): Promise<void> {
+    const m = decode<ServerToAgent>(data);
+    if (!m) return;
+    switch (m.t) {
+      case 'welcome':
+        this.attempt = 0;
+        this.up = true;
+        this.hostUuid = m.hostUuid;
+        if (m.secret) await this.store.set(this.index, { hostUuid: m.hostUuid, secret: m.secret });
+        if (this.pingTimer) clearInterval(this.pingTimer);
+        this.pingTimer = setInterval(() => void this.ping(ws), m.pingIntervalMs);
+        return;
+      case 'refused':
+        this.closed = true;
+        this.onRefused(m.reason);
+        ws.close();
+        return;
+      case 'command': {
+        const body = await dispatch(this.driver, m.cmd);
+        this.send(ws, { t: 'answer', seq: m.seq, body });
+        return;
+      }
+      case 'error':
+        this.o.log?.(`server error: ${m.reason}`);
+        return;
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  private async ping(ws: WebSocket): Promise<void> {
+    if (this.driver instanceof SimulatorDriver && this.driver.pingSuppressed()) return;
+    this.send(ws, { t: 'ping', vms: await this.driver.vmStates() });
+  }
+}
+
+export function makeDriver(o: AgentOptions, index: number): HypervisorDriver {
+  if (o.driver !== 'simulator') throw new Error(`driver ${o.driver} is not available yet; use --driver simulator`);
+  const prefix = o.namePrefix ?? `sim-${process.pid}`;
+  return new SimulatorDriver({
+    name: `${prefix}-${index}`, privateIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+    ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
+  });
+}
+
+/** Starts every host connection; resolves with a handle to stop them. */
+export async function runAgent(o: AgentOptions): Promise<{ connections: HostConnection[]; stop(): void; refused: Promise<string> }> {
+  const store = await IdentityStore.open(o.dataDir);
+  let refusedCount = 0;
+  let onAllRefused: (r: string) => void = () => undefined;
+  const refused = new Promise<string>((r) => (onAllRefused = r));
+  const connections: HostConnection[] = [];
+  for (let i = 0; i < o.hosts; i++) {
+    const c = new HostConnection(i, makeDriver(o, i), o, store, (reason) => {
+      o.log?.(`host ${i} refused: ${reason}`);
+      if (++refusedCount === o.hosts) onAllRefused(reason);
+    });
+    connections.push(c);
+    c.connect();
+    // Spread 10,000 handshakes a little so neither side sees a thundering herd.
+    if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+  }
+  return { connections, refused, stop: () => connections.forEach((c) => c.close()) };
+}

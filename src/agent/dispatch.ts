@@ -1,0 +1,71 @@
+/** Protocol command → driver call, one exhaustive switch; a thrown error becomes `result: false`. */
+import type { HypervisorDriver } from '../drivers/driver.js';
+import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
+import type { AgentCommand, AnswerBody } from '../protocol/messages.js';
+
+export async function dispatch(d: HypervisorDriver, cmd: AgentCommand): Promise<AnswerBody> {
+  try {
+    return { result: true, ...(await run(d, cmd)) };
+  } catch (e) {
+    return { result: false, details: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string, unknown>> {
+  switch (c.type) {
+    case 'StartVm':
+      await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath });
+      return {};
+    case 'StopVm':
+      await d.stopVm(c.instanceName, c.force === true);
+      return {};
+    case 'RebootVm':
+      await d.rebootVm(c.instanceName);
+      return {};
+    case 'DestroyVm':
+      await d.destroyVm(c.instanceName);
+      return {};
+    case 'MigrateVm':
+      return { vm: await d.migrateOut(c.instanceName) };
+    case 'ReceiveVm':
+      await d.migrateIn(c.vm);
+      return {};
+    case 'AttachIso':
+      await d.attachIso(c.instanceName, c.isoPath ?? null);
+      return {};
+    case 'DetachIso':
+      await d.attachIso(c.instanceName, null);
+      return {};
+    case 'AttachVolume':
+      await d.attachVolume(c.instanceName, c.disk);
+      return {};
+    case 'DetachVolume':
+      await d.detachVolume(c.instanceName, c.volumeUuid);
+      return {};
+    case 'CreateVolume':
+      return { ...(await d.createVolume({ volumeUuid: c.volumeUuid, poolPath: c.poolPath, size: c.size, templatePath: c.templatePath })) };
+    case 'DeleteVolume':
+      await d.deleteVolume(c.volumeUuid, c.path ?? null);
+      return {};
+    case 'Snapshot':
+      return { ...(await d.snapshot(c)) };
+    case 'GetVmStats':
+      return { stats: await d.vmStats(c.instanceNames) };
+    case 'GetVmStates':
+      return { vms: await d.vmStates() };
+    case 'GetHostInfo':
+      return { info: await d.hostInfo() };
+    case 'ConfigureSimulator':
+      if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
+      d.configure(c.mocks);
+      return {};
+    case 'CleanupSimulator':
+      if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
+      d.cleanup(c.ids);
+      return {};
+    default: {
+      const never: never = c;
+      throw new Error(`Unsupported command ${(never as { type: string }).type}`);
+    }
+  }
+}

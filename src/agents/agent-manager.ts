@@ -1,0 +1,260 @@
+/**
+ * The server end of the agent protocol (`services.agents`): a WebSocket listener on the
+ * agent port, one session per connected host, commands matched to answers by sequence
+ * number, heartbeats batched into `hosts.last_ping`, and a checker that turns silent hosts
+ * Disconnected and then Alert after `ping.interval × ping.timeout` seconds.
+ */
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { CloudError } from '../api/errors.js';
+import type { Db } from '../db/dialect.js';
+import type { ConfigService } from '../services/config/config.service.js';
+import { decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
+import { hostTransition } from '../orchestration/state/host-state.js';
+import { admit, createRegistrationToken } from './credentials.js';
+import { HealthChecker } from './health.js';
+
+interface Pending {
+  resolve(a: AnswerBody): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Session {
+  ws: WebSocket;
+  hostId: number;
+  lastSeen: number;
+  seq: number;
+  pending: Map<number, Pending> | undefined;
+}
+
+export type VmStateListener = (hostId: number, vms: VmState[], at: number) => void;
+
+export interface AgentManagerOptions {
+  port: number;
+  host: string;
+  msid: string;
+  /** Source of simulator mocks for a host that (re)connects. */
+  mocksFor?: (hostId: number) => Promise<SimulatorMock[]>;
+}
+
+export class AgentManager {
+  private wss: WebSocketServer | undefined;
+  private readonly sessions = new Map<number, Session>();
+  private readonly listeners: VmStateListener[] = [];
+  readonly health: HealthChecker;
+  private boundPort = 0;
+
+  constructor(private readonly db: Db, private readonly config: ConfigService, private readonly log: Logger, private readonly o: AgentManagerOptions) {
+    this.health = new HealthChecker(db, config, log, {
+      connected: this.sessions,
+      drop: (id) => this.sessions.get(id)?.ws.terminate(),
+    });
+  }
+
+  /** The port agents connect to (the bound one when configured as 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get connectedCount(): number {
+    return this.sessions.size;
+  }
+
+  async start(): Promise<void> {
+    const wss = new WebSocketServer({ port: this.o.port, host: this.o.host, maxPayload: 16 * 1024 * 1024, perMessageDeflate: false, clientTracking: false });
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    wss.on('error', (err) => this.log.error({ err }, 'agent listener error'));
+    const addr = wss.address();
+    this.boundPort = typeof addr === 'object' && addr ? addr.port : this.o.port;
+    wss.on('connection', (ws) => this.accept(ws));
+    this.wss = wss;
+    await this.health.start();
+    this.log.info(`agent listener on ${this.o.host}:${this.boundPort}`);
+  }
+
+  async stop(): Promise<void> {
+    await this.health.stop();
+    for (const s of this.sessions.values()) s.ws.terminate();
+    this.sessions.clear();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
+  }
+
+  /** Closes a host's connection (reconnectHost, deleteHost); the agent may come back. */
+  dropConnection(hostId: number): void {
+    this.sessions.get(hostId)?.ws.terminate();
+  }
+
+  /** Hosts with a live agent connection. */
+  connectedHostIds(): number[] {
+    return [...this.sessions.keys()];
+  }
+
+  isConnected(hostId: number): boolean {
+    return this.sessions.has(hostId);
+  }
+
+  /** Registers a listener for VM power states carried by hello and heartbeats. */
+  onVmStateReport(fn: VmStateListener): void {
+    this.listeners.push(fn);
+  }
+
+  createRegistrationToken(p: { zoneId: number; podId: number; clusterId: number; uses?: number | null; ttlMs?: number | null }): Promise<string> {
+    return createRegistrationToken(this.db, p);
+  }
+
+  /**
+   * Sends a command and resolves with the agent's answer (`result: false` + `details` for a
+   * failed operation). Rejects with ResourceUnavailable when the host is not connected, the
+   * connection drops or no answer comes within `timeoutMs`. MigrateVm with a
+   * `destinationHostId` moves the VM to the destination's agent too.
+   */
+  async send(hostId: number, cmd: AgentCommand, opts: { timeoutMs?: number } = {}): Promise<AnswerBody> {
+    if (cmd.type === 'MigrateVm' && cmd.destinationHostId !== undefined && cmd.destinationHostId !== hostId) return this.migrate(hostId, cmd.destinationHostId, cmd, opts);
+    const s = this.sessions.get(hostId);
+    if (!s) throw new CloudError('ResourceUnavailable', `Host ${hostId} is not connected`);
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const seq = ++s.seq;
+    return new Promise<AnswerBody>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        s.pending?.delete(seq);
+        reject(new CloudError('ResourceUnavailable', `Host ${hostId} did not answer ${cmd.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      (s.pending ??= new Map()).set(seq, { resolve, reject, timer });
+      this.write(s.ws, { t: 'command', seq, timeoutMs, cmd });
+    });
+  }
+
+  private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: { timeoutMs?: number }): Promise<AnswerBody> {
+    if (!this.isConnected(dst)) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
+    const out = await this.send(src, { type: 'MigrateVm', instanceName: cmd.instanceName }, opts);
+    if (!out.result) return out;
+    const vm = out['vm'] as MigratingVm;
+    const into = await this.send(dst, { type: 'ReceiveVm', vm }, opts).catch((e: Error) => ({ result: false as const, details: e.message }));
+    if (!into.result) await this.send(src, { type: 'ReceiveVm', vm }, opts).catch(() => undefined);
+    return into;
+  }
+
+  private write(ws: WebSocket, m: ServerToAgent): void {
+    ws.send(encode(m));
+  }
+
+  private accept(ws: WebSocket): void {
+    let session: Session | undefined;
+    const helloTimer = setTimeout(() => ws.terminate(), 15_000);
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data) => {
+      const m = decode<AgentToServer>(data);
+      if (!m) return;
+      if (!session) {
+        if (m.t !== 'hello') return this.refuse(ws, 'hello expected');
+        clearTimeout(helloTimer);
+        ws.pause();
+        this.hello(ws, m).then((s) => {
+          session = s;
+          ws.resume();
+        }, (err: Error) => {
+          this.log.warn({ err }, 'agent registration failed');
+          this.refuse(ws, 'registration failed');
+        });
+        return;
+      }
+      session.lastSeen = Date.now();
+      if (m.t === 'ping') {
+        this.health.seen(session.hostId);
+        if (m.vms.length) this.report(session.hostId, m.vms);
+      } else if (m.t === 'answer') {
+        const p = session.pending?.get(m.seq);
+        if (!p) return;
+        session.pending!.delete(m.seq);
+        clearTimeout(p.timer);
+        p.resolve(m.body);
+      }
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (!session) return;
+      const s = session;
+      for (const p of s.pending?.values() ?? []) {
+        clearTimeout(p.timer);
+        p.reject(new CloudError('ResourceUnavailable', `Connection to host ${s.hostId} was lost`));
+      }
+      if (this.sessions.get(s.hostId) === s) {
+        this.sessions.delete(s.hostId);
+        void this.health.disconnected(s.hostId).catch((err) => this.log.warn({ err, hostId: s.hostId }, 'marking a host disconnected failed'));
+      }
+    });
+  }
+
+  private refuse(ws: WebSocket, reason: string): void {
+    this.write(ws, { t: 'refused', reason });
+    ws.close(4001, 'refused');
+  }
+
+  private async hello(ws: WebSocket, m: AgentToServer & { t: 'hello' }): Promise<Session | undefined> {
+    const info = sanitize(m.info);
+    if (!info) {
+      this.refuse(ws, 'malformed host information');
+      return undefined;
+    }
+    const a = await admit(this.db, { token: m.token, hostUuid: m.hostUuid, secret: m.secret, info });
+    if (typeof a === 'string') {
+      this.log.warn({ reason: a }, 'agent refused');
+      this.refuse(ws, a);
+      return undefined;
+    }
+    const cluster = await this.db.kysely.selectFrom('hosts').innerJoin('clusters', 'clusters.id', 'hosts.cluster_id')
+      .select(['clusters.hypervisor_type as ch']).where('hosts.id', '=', a.hostId).executeTakeFirst();
+    if (cluster && cluster.ch.toLowerCase() !== info.hypervisorType.toLowerCase()) {
+      this.refuse(ws, `the cluster runs ${cluster.ch}, this host reports ${info.hypervisorType}`);
+      return undefined;
+    }
+    const old = this.sessions.get(a.hostId);
+    if (old) old.ws.terminate();
+    const now = Date.now();
+    await this.db.kysely.updateTable('hosts').set({
+      hypervisor_type: info.hypervisorType, hypervisor_version: info.hypervisorVersion, cpu_sockets: info.cpuSockets, cpus: info.cpus,
+      cpu_speed: info.cpuSpeed, total_memory: info.memory, local_storage: info.localStorage, private_ip: info.privateIp, arch: info.arch,
+    }).where('id', '=', a.hostId).execute();
+    const connecting = await hostTransition(this.db.kysely, { id: a.hostId, status: a.status }, 'AgentConnected', { last_ping: now, mgmt_server_id: this.o.msid });
+    if (!connecting) {
+      this.refuse(ws, `host is ${a.status}`);
+      return undefined;
+    }
+    const s: Session = { ws, hostId: a.hostId, lastSeen: now, seq: 0, pending: undefined };
+    this.sessions.set(a.hostId, s);
+    const pingIntervalMs = Math.max(0.05, (await this.config.getNumber('ping.interval')) || 60) * 1000;
+    this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}) });
+    const mocks = this.o.mocksFor ? await this.o.mocksFor(a.hostId) : [];
+    if (mocks.length) await this.send(a.hostId, { type: 'ConfigureSimulator', mocks }, { timeoutMs: 30_000 }).catch(() => undefined);
+    await hostTransition(this.db.kysely, { id: a.hostId, status: connecting }, 'Ready', { last_ping: Date.now() });
+    if (m.vms?.length) this.report(a.hostId, m.vms);
+    return s;
+  }
+
+  private report(hostId: number, vms: VmState[]): void {
+    const at = Date.now();
+    for (const fn of this.listeners) {
+      try {
+        fn(hostId, vms, at);
+      } catch (err) {
+        this.log.warn({ err, hostId }, 'VM state listener failed');
+      }
+    }
+  }
+}
+
+function sanitize(i: unknown): HostInfo | undefined {
+  if (!i || typeof i !== 'object') return undefined;
+  const o = i as Record<string, unknown>;
+  const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) >= 0 ? (o[k] as number) : undefined);
+  const str = (k: string, max = 255) => (typeof o[k] === 'string' && (o[k] as string).length <= max ? (o[k] as string) : undefined);
+  const r = {
+    name: str('name'), hypervisorType: str('hypervisorType', 32), hypervisorVersion: str('hypervisorVersion', 64), cpuSockets: num('cpuSockets'),
+    cpus: num('cpus'), cpuSpeed: num('cpuSpeed'), memory: num('memory'), localStorage: num('localStorage'), privateIp: str('privateIp', 64), arch: str('arch', 16),
+  };
+  return Object.values(r).every((v) => v !== undefined) ? (r as HostInfo) : undefined;
+}

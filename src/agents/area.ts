@@ -1,0 +1,42 @@
+/**
+ * The agents area: the agent listener (`services.agents`), hosts (`services.hosts`),
+ * simulator mocks, and the demo zone on a new database. Options: `agentPort`
+ * (NIMBO_AGENT_PORT, default 8250, 0 = random), `agentHost`, `demoZone` (NIMBO_DEMO).
+ */
+import type { Area } from '../area.js';
+import { AgentManager } from './agent-manager.js';
+import { SimulatorMockService } from './simulator-mocks.js';
+import { HostService } from '../services/hosts/host.service.js';
+
+export interface AgentsServices {
+  agents: AgentManager;
+  hosts: HostService;
+  simulatorMocks: SimulatorMockService;
+}
+
+export const AGENTS_AREA: Area = {
+  name: 'agents',
+  async create({ db, services, logger, options }) {
+    const port = Number(options['agentPort'] ?? process.env['NIMBO_AGENT_PORT'] ?? 8250);
+    const host = options['agentHost'] ?? process.env['NIMBO_AGENT_HOST'] ?? '0.0.0.0';
+    const mocks = new SimulatorMockService(db);
+    const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), { port, host, msid: services.msid, mocksFor: (id) => mocks.mocksFor(id) });
+    mocks.attach(agents);
+    const hosts = new HostService(db, services.events, agents);
+    return {
+      services: { agents, hosts, simulatorMocks: mocks },
+      lifecycle: {
+        async start() {
+          try {
+            await agents.start();
+          } catch (err) {
+            logger.error({ err }, `the agent listener could not start on port ${port}; hosts cannot connect`);
+          }
+        },
+        async stop() {
+          await agents.stop();
+        },
+      },
+    };
+  },
+};
