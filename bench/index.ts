@@ -4,6 +4,7 @@
  * one, no argument runs them all.
  */
 import { CORE_BENCH } from './core.js';
+import { DOWNLOAD_BENCH } from './download.js';
 
 export interface Metric {
   name: string;
@@ -29,7 +30,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<BenchResult>;
 }
 
-export const BENCHES: Bench[] = [CORE_BENCH];
+export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH];
 
 export function goalMet(m: Metric): boolean | undefined {
   if (!m.goal) return undefined;
