@@ -1,23 +1,10 @@
-import { defineCommand, objectOf } from '../../define-command.js';
-import { p } from '../../params.js';
-import { storagePoolResponse, toStoragePool } from '../../responses/infra.js';
+import { maintenanceCommand } from './storage-maintenance.js';
 
-export default defineCommand({
+export default maintenanceCommand({
   name: 'enableStorageMaintenance',
   description: 'Puts a primary storage pool into maintenance (no new volumes are placed on it).',
-  roles: ['Admin'],
-  async: true,
   event: 'MAINT.PREPARE.PS',
+  // CloudStack answers under the name of its older command.
   responseName: 'prepareprimarystorageformaintenanceresponse',
-  instanceType: 'StoragePool',
-  resumable: true,
-  params: { id: p.uuid({ entity: 'StoragePool', required: true, doc: 'The pool' }) },
-  response: objectOf(storagePoolResponse),
-  async prepare(ctx, q) {
-    return { instanceUuid: (await ctx.services.storagePools.get(q.id)).uuid };
-  },
-  async handler(ctx, q) {
-    const s = await ctx.services.storagePools.setMaintenance(q.id, true);
-    return toStoragePool(s, (await ctx.services.config.get('storage.overprovisioning.factor')) ?? '1');
-  },
+  on: true,
 });
