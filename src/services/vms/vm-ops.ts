@@ -18,8 +18,8 @@ import { loadVm, ref, requireState, volumesOf, type VmRow } from './vm-rows.js';
 export class VmOps {
   constructor(private readonly db: Db, private readonly services: Services) {}
 
-  private async offering(vm: VmRow) {
-    return vmDb(this.db.kysely).selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
+  private async offering(vm: VmRow, exec: Kysely<Database> = this.db.kysely) {
+    return vmDb(exec).selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
   }
 
   private async event(trx: Kysely<Database>, caller: Caller, vm: VmRow, type: string, description: string, level: 'INFO' | 'WARN' | 'ERROR' = 'INFO') {
@@ -29,7 +29,7 @@ export class VmOps {
   /** The host's capacity goes back when the VM leaves it. */
   private async leaveHost(trx: Kysely<Database>, vm: VmRow) {
     if (vm.host_id === null) return;
-    const so = await this.offering(vm);
+    const so = await this.offering(vm, trx);
     await releaseHost(trx, vm.host_id, cpuNeed({ cpuNumber: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed) }), memNeed({ ramMiB: Number(so.ram_size) }));
   }
 
@@ -83,7 +83,7 @@ export class VmOps {
     await this.db.kysely.transaction().execute(async (trx) => {
       await transition(trx, ref(vm), 'DestroyRequested', { host_id: null });
       await this.leaveHost(trx, vm);
-      const so = await this.offering(vm);
+      const so = await this.offering(vm, trx);
       await this.services.limits.releaseAll(trx, vm.account_id, { user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size) });
       await trx.updateTable('volumes').set({ state: 'Destroy' }).where('vm_id', '=', vm.id).where('volume_type', '=', 'ROOT').where('removed', 'is', null).execute();
       await this.event(trx, caller, vm, 'VM.DESTROY', `Destroying VM ${vm.instance_name}`);
@@ -95,7 +95,7 @@ export class VmOps {
     const vm = await loadVm(this.db, vmId);
     requireState(vm, ['Destroyed'], 'recover');
     await this.db.kysely.transaction().execute(async (trx) => {
-      const so = await this.offering(vm);
+      const so = await this.offering(vm, trx);
       await this.services.limits.reserveAll(trx, vm.account_id, { user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size) });
       await transition(trx, ref(vm), 'RecoveryRequested');
       await trx.updateTable('volumes').set((eb) => ({ state: eb.case().when('pool_id', 'is', null).then('Allocated').else('Ready').end() }))
@@ -128,7 +128,7 @@ export class VmOps {
       await this.leaveHost(trx, vm);
       for (const v of vols) if (v.pool_id !== null) await releasePool(trx, v.pool_id, Number(v.size));
       await trx.updateTable('volumes').set({ state: 'Expunged', removed: now }).where('vm_id', '=', vm.id).where('removed', 'is', null).execute();
-      const so = await this.offering(vm);
+      const so = await this.offering(vm, trx);
       await this.services.limits.releaseAll(trx, vm.account_id, {
         volume: vols.length, primary_storage: vols.reduce((s, v) => s + Number(v.size), 0),
         // A VM that never left Error was not destroyed: its instance, CPU and memory counts go now.
