@@ -1,0 +1,39 @@
+/**
+ * Guest networking (issue #7): network offerings, guest networks, NICs, public IPs, rules and
+ * the router document. `networks` is what the VM area calls (defaultNetworkFor, implement,
+ * shutdown); `nics` allocates and releases NICs in the VM's transactions.
+ */
+import type { Area } from '../../area.js';
+import { NetworkOfferingService } from './offering.service.js';
+import { NetworkService } from './network.service.js';
+import { NicService } from './nic.service.js';
+import { IpService } from './ip.service.js';
+import { NetworkNotifier } from './notifier.js';
+
+export interface NetworksServices {
+  networkOfferings: NetworkOfferingService;
+  /** create/list/update/delete/restart; implement, shutdown, defaultNetworkFor, onNetworkChanged. */
+  networks: NetworkService;
+  /** allocateNic(trx, {vmId, networkId, ip?}) / releaseNics(trx, vmId). */
+  nics: NicService;
+  publicIps: IpService;
+  /** Subscribe here to hear about committed network changes (router push). */
+  networkNotifier: NetworkNotifier;
+}
+
+export const NETWORKS_AREA: Area = {
+  name: 'networks',
+  async create({ db, services }) {
+    const networkNotifier = new NetworkNotifier();
+    const networkOfferings = new NetworkOfferingService(db);
+    const publicIps = new IpService(db, services.events, services.scoper, services.limits, networkNotifier);
+    const networks = new NetworkService(db, services.events, services.scoper, services.limits, networkOfferings, services.physicalNetworks, publicIps, networkNotifier);
+    const nics = new NicService(db);
+    services.limits.registerCounter('public_ip', async (accountId, exec) =>
+      Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free').executeTakeFirstOrThrow()).c));
+    services.limits.registerCounter('network', async (accountId, exec) =>
+      Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
+    services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
+    return { services: { networkOfferings, networks, nics, publicIps, networkNotifier } };
+  },
+};
