@@ -10,11 +10,10 @@ import type { Database } from '../../db/schema/index.js';
 import type { DiskOfferingsTable } from '../../db/schema/templates.js';
 import { paramError } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
-import { isRootAdmin } from '../caller.js';
 import type { ConfigService } from '../config/config.service.js';
 import type { EventService } from '../events/event.service.js';
 import type { Page } from '../paging.js';
-import { checkManage, offeringDomain, visibleTo, type OfferingDomain } from './offering-common.js';
+import { checkManage, offeringDomain, renameSet, stateFilter, visibleTo, type OfferingDomain } from './offering-common.js';
 import { storageTypeOf } from './service-offering.service.js';
 
 export type DiskOfferingRow = Selectable<DiskOfferingsTable> & OfferingDomain;
@@ -71,10 +70,7 @@ export class DiskOfferingService {
   async update(caller: Caller, id: number, p: { name?: string | undefined; displayText?: string | undefined; sortKey?: number | undefined }): Promise<DiskOfferingRow> {
     const o = await this.get(id);
     checkManage(caller, o, 'disk offering');
-    const set: Partial<{ name: string; display_text: string; sort_key: number }> = {};
-    if (p.name !== undefined) set.name = p.name;
-    if (p.displayText !== undefined) set.display_text = p.displayText;
-    if (p.sortKey !== undefined) set.sort_key = p.sortKey;
+    const set = renameSet(p);
     if (Object.keys(set).length) {
       await this.db.kysely.transaction().execute(async (trx) => {
         await trx.updateTable('disk_offerings').set(set).where('id', '=', id).execute();
@@ -103,8 +99,7 @@ export class DiskOfferingService {
     if (f.keyword) q = q.where((eb) => eb.or([eb('o.name', likeInsensitive(this.db.dialect), likePattern(f.keyword!)), eb('o.display_text', likeInsensitive(this.db.dialect), likePattern(f.keyword!))]));
     if (f.domainId !== undefined) q = q.where('o.domain_id', '=', f.domainId);
     if (f.storageType !== undefined) q = q.where('o.storage_type', '=', storageTypeOf(f.storageType));
-    if (!isRootAdmin(caller) || f.state === undefined) q = q.where('o.state', '=', 'Active');
-    else if (f.state.toLowerCase() !== 'all') q = q.where('o.state', '=', f.state.toLowerCase() === 'inactive' ? 'Inactive' : 'Active');
+    q = stateFilter(q, caller, f.state, 'o');
     return page.run(q.orderBy('o.sort_key').orderBy('o.id')) as Promise<{ rows: DiskOfferingRow[]; count: number }>;
   }
 

@@ -54,3 +54,19 @@ export async function offeringDomain(db: Db, caller: Caller, domainIds: number[]
   if (!isRootAdmin(caller) && !underPath(d.path, caller.domainPath)) throw permissionDenied(`Account ${caller.accountName} does not have permission to operate within domain`);
   return d.id === 1 ? null : d.id;
 }
+
+/** The only fields updateServiceOffering/updateDiskOffering may change (the seed: offerings are fixed once created). */
+export function renameSet(p: { name?: string | undefined; displayText?: string | undefined; sortKey?: number | undefined }): Partial<{ name: string; display_text: string; sort_key: number }> {
+  const set: Partial<{ name: string; display_text: string; sort_key: number }> = {};
+  if (p.name !== undefined) set.name = p.name;
+  if (p.displayText !== undefined) set.display_text = p.displayText;
+  if (p.sortKey !== undefined) set.sort_key = p.sortKey;
+  return set;
+}
+
+/** Users see Active offerings only; root admins may ask for Inactive or all. */
+export function stateFilter<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, caller: Caller, state: string | undefined, alias: string): QB {
+  if (!isRootAdmin(caller) || state === undefined) return qb.where(`${alias}.state`, '=', 'Active') as QB;
+  if (state.toLowerCase() === 'all') return qb;
+  return qb.where(`${alias}.state`, '=', state.toLowerCase() === 'inactive' ? 'Inactive' : 'Active') as QB;
+}

@@ -14,7 +14,7 @@ import type { Caller } from '../caller.js';
 import { isRootAdmin } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
 import type { Page } from '../paging.js';
-import { checkManage, offeringDomain, visibleTo, type OfferingDomain } from './offering-common.js';
+import { checkManage, offeringDomain, renameSet, stateFilter, visibleTo, type OfferingDomain } from './offering-common.js';
 
 export type ServiceOfferingRow = Selectable<ServiceOfferingsTable> & OfferingDomain;
 export type SystemVmType = 'domainrouter' | 'consoleproxy' | 'secondarystoragevm';
@@ -107,10 +107,7 @@ export class ServiceOfferingService {
   async update(caller: Caller, id: number, p: { name?: string | undefined; displayText?: string | undefined; sortKey?: number | undefined }): Promise<ServiceOfferingRow> {
     const o = await this.get(id);
     checkManage(caller, o, 'service offering');
-    const set: Partial<{ name: string; display_text: string; sort_key: number }> = {};
-    if (p.name !== undefined) set.name = p.name;
-    if (p.displayText !== undefined) set.display_text = p.displayText;
-    if (p.sortKey !== undefined) set.sort_key = p.sortKey;
+    const set = renameSet(p);
     if (Object.keys(set).length) {
       await this.db.kysely.transaction().execute(async (trx) => {
         await trx.updateTable('service_offerings').set(set).where('id', '=', id).execute();
@@ -144,8 +141,7 @@ export class ServiceOfferingService {
     const system = f.isSystem === true && isRootAdmin(caller);
     q = q.where('o.is_system', '=', system ? 1 : 0);
     if (f.systemVmType !== undefined) q = q.where('o.vm_type', '=', f.systemVmType.toLowerCase() as SystemVmType);
-    if (!isRootAdmin(caller) || f.state === undefined) q = q.where('o.state', '=', 'Active');
-    else if (f.state.toLowerCase() !== 'all') q = q.where('o.state', '=', f.state.toLowerCase() === 'inactive' ? 'Inactive' : 'Active');
+    q = stateFilter(q, caller, f.state, 'o');
     if (f.vmId !== undefined) {
       const vm = await this.db.kysely.selectFrom('vm_instances').select(['service_offering_id']).where('id', '=', f.vmId).executeTakeFirst();
       if (!vm) throw paramError('Unable to find virtual machine by id');
