@@ -34,7 +34,8 @@ export const m0007Networks: Migration = {
       .addColumn('service', 'varchar(64)', (c) => c.notNull())
       .addColumn('provider', 'varchar(64)', (c) => c.notNull())
       .execute();
-    await index(db, 'network_offering_services', ['network_offering_id', 'service', 'provider'], true);
+    // MySQL limits identifiers to 64 characters; the helper's name would be 65.
+    await db.schema.createIndex('ix_nos_offering_service_provider').on('network_offering_services').columns(['network_offering_id', 'service', 'provider']).unique().execute();
 
     await table(db, d, 'networks')
       .addColumn('uuid', 'varchar(40)', (c) => c.notNull().unique())

@@ -19,7 +19,7 @@ export default defineCommand({
     netmask: p.string({ doc: 'Netmask' }),
     startip: p.string({ doc: 'First IP of the range (shared)' }),
     endip: p.string({ doc: 'Last IP of the range (shared)' }),
-    vlan: p.string({ doc: 'VLAN tag (shared networks; admins)' }),
+    vlan: p.string({ roles: ['Admin'], doc: 'VLAN tag (shared networks; admins)' }),
     networkdomain: p.string({ doc: 'DNS domain' }),
     acltype: p.string({ doc: 'Account or Domain' }),
     account: p.string({ doc: 'Owner account (with domainid)' }),

@@ -25,7 +25,7 @@ export default defineCommand({
     canusefordeploy: p.boolean({ doc: 'Networks usable for deployment' }),
     forvpc: p.boolean({ doc: 'VPC tiers (none)' }),
     networkofferingid: p.uuid({ entity: 'NetworkOffering', doc: 'Networks of this offering' }),
-    vlan: p.string({ doc: 'Networks on this VLAN (admins)' }),
+    vlan: p.string({ roles: ['Admin'], doc: 'Networks on this VLAN (admins)' }),
   },
   response: listOf(networkResponse),
   async handler(ctx, q) {
