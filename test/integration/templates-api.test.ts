@@ -58,7 +58,7 @@ for (const dialect of dialectsUnderTest()) {
   describe(`templates (${dialect})`, () => {
     let s: TestServer;
     let files: { server: Server; base: string };
-    let z1: string, z2: string;
+    let z1: string, z2: string, d2id: string;
     let alice: ApiClient & { accountName: string }, bob: ApiClient & { accountName: string }, carol: ApiClient & { accountName: string };
     const code = async (c: ApiClient, cmd: string, params: Record<string, string | number | boolean>) => {
       const r = await c.call(cmd, params);
@@ -84,6 +84,7 @@ for (const dialect of dialectsUnderTest()) {
       alice = await s.newAccount();
       bob = await s.newAccount();
       carol = await s.newAccount({ domainid: d2.id });
+      d2id = d2.id;
     });
     after(async () => { await s.close(); files.server.close(); });
 
@@ -195,6 +196,15 @@ for (const dialect of dialectsUnderTest()) {
       assert.ok(gone);
       await alice.jobOk('deleteTemplate', { id: t.id });
       assert.equal(await code(alice, 'listTemplates', { templatefilter: 'self', id: t.id }), 431);
+    });
+
+    it('counts templates against the account limit', async () => {
+      await s.admin.ok('updateResourceLimit', { account: carol.accountName, domainid: d2id, resourcetype: 4, max: 1 });
+      const t = (await carol.ok('registerTemplate', { name: 'one', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }))['template'][0];
+      assert.equal(await code(carol, 'registerTemplate', { name: 'two', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }), 532);
+      await waitDone(t.id, z1);
+      await carol.jobOk('deleteTemplate', { id: t.id });
+      await carol.ok('registerTemplate', { name: 'two', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` });
     });
 
     it('registers and lists ISOs', async () => {
