@@ -20,10 +20,12 @@ const qcow = makeQcow2(200 * 1024 * 1024);
 const dir = mkdtempSync(join(tmpdir(), 'nimbo-img-'));
 writeFileSync(join(dir, 'q.qcow2'), qcow);
 spawnSync('bzip2', ['-k', join(dir, 'q.qcow2')]);
+spawnSync('zip', ['-j', '-q', join(dir, 'q.zip'), join(dir, 'q.qcow2')]);
 const FILES: Record<string, Buffer> = {
   '/plain.qcow2': qcow,
   '/gz.qcow2.gz': gzipSync(qcow),
   '/bz.qcow2.bz2': readFileSync(join(dir, 'q.qcow2.bz2')),
+  '/z.qcow2.zip': readFileSync(join(dir, 'q.zip')),
   '/liar.qcow2': Buffer.alloc(300_000, 7),
   '/big.raw': Buffer.alloc(3 * 1024 * 1024, 1),
 };
@@ -101,9 +103,9 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(await code(alice, 'deleteTemplate', { id: list[0].id }), 531);
     });
 
-    it('downloads plain, gzip and bzip2 images with checksums and reads the virtual size', async () => {
+    it('downloads plain, gzip, bzip2 and zip images with checksums and reads the virtual size', async () => {
       const md5 = createHash('md5').update(qcow).digest('hex');
-      for (const [file, checksum] of [['plain.qcow2', `{MD5}${md5}`], ['gz.qcow2.gz', undefined], ['bz.qcow2.bz2', undefined]] as const) {
+      for (const [file, checksum] of [['plain.qcow2', `{MD5}${md5}`], ['gz.qcow2.gz', undefined], ['bz.qcow2.bz2', undefined], ['z.qcow2.zip', undefined]] as const) {
         const t = (await alice.ok('registerTemplate', { name: file, displaytext: file, format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/${file}`, ...(checksum ? { checksum } : {}) }))['template'][0];
         assert.equal(t.account, alice.accountName);
         assert.equal(t.ispublic, false);
@@ -113,7 +115,7 @@ for (const dialect of dialectsUnderTest()) {
         assert.equal(done.size, 200 * 1024 * 1024);
       }
       const ev = (await s.admin.ok('listEvents', { type: 'TEMPLATE.DOWNLOAD.SUCCESS', listall: true }))['event'];
-      assert.ok(ev.length >= 3);
+      assert.ok(ev.length >= 4);
     });
 
     it('fails bad checksums, lying formats, oversized files and 404s with the reason', async () => {
