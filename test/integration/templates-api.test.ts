@@ -217,6 +217,8 @@ for (const dialect of dialectsUnderTest()) {
       assert.deepEqual((await alice.ok('listIsoPermissions', { id: iso.id }))['templatepermission'].account, [bob.accountName]);
       assert.equal(((await bob.ok('listIsos', { isofilter: 'executable' }))['iso'] ?? []).length, 1);
       await alice.jobOk('deleteIso', { id: iso.id });
+      const all = (await alice.ok('registerIso', { name: 'everywhere', url: `${files.base}/big.raw`, zoneid: -1 }))['iso'];
+      assert.deepEqual(all.map((x: any) => x.zoneid).sort(), [z1, z2].sort());
     });
   });
 }

@@ -11,7 +11,7 @@ export const registerCommand = (name: string, iso: boolean) => defineCommand({
     name: p.string({ required: true, doc: 'Name' }),
     displaytext: p.string({ length: 4096, doc: 'Display text (defaults to the name)' }),
     url: p.string({ required: true, length: 2048, doc: 'http or https URL of the image (may be gzip, bzip2 or zip compressed)' }),
-    ...(iso ? { bootable: p.boolean({ doc: 'Bootable ISO (default true)' }), zoneid: p.uuid({ entity: 'Zone', required: true, doc: 'Zone; -1 for all zones' }) }
+    ...(iso ? { bootable: p.boolean({ doc: 'Bootable ISO (default true)' }), zoneid: p.uuid({ entity: 'Zone', required: true, since: '3.0.0', doc: 'Zone; -1 for all zones' }) }
       : { format: p.string({ required: true, doc: 'QCOW2, RAW, VHD or OVA' }), hypervisor: p.string({ required: true, doc: 'Hypervisor (KVM)' }), zoneid: p.uuid({ entity: 'Zone', since: '3.0.0', doc: 'Zone; -1 or omitted for all zones' }) }),
     ostypeid: p.uuid({ entity: 'OsType', doc: 'OS type' }),
     ispublic: p.boolean({ doc: 'Public to every account' }),
