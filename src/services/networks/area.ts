@@ -9,6 +9,7 @@ import { NetworkService } from './network.service.js';
 import { NicService } from './nic.service.js';
 import { IpService } from './ip.service.js';
 import { NetworkNotifier } from './notifier.js';
+import { RuleService } from './rule.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -17,6 +18,8 @@ export interface NetworksServices {
   /** allocateNic(trx, {vmId, networkId, ip?}) / releaseNics(trx, vmId). */
   nics: NicService;
   publicIps: IpService;
+  /** Firewall, egress, port-forwarding rules. */
+  rules: RuleService;
   /** Subscribe here to hear about committed network changes (router push). */
   networkNotifier: NetworkNotifier;
 }
@@ -29,11 +32,12 @@ export const NETWORKS_AREA: Area = {
     const publicIps = new IpService(db, services.events, services.scoper, services.limits, networkNotifier);
     const networks = new NetworkService(db, services.events, services.scoper, services.limits, networkOfferings, services.physicalNetworks, publicIps, networkNotifier);
     const nics = new NicService(db);
+    const rules = new RuleService(db, services.events, services.scoper, publicIps, networks, networkNotifier);
     services.limits.registerCounter('public_ip', async (accountId, exec) =>
       Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free').executeTakeFirstOrThrow()).c));
     services.limits.registerCounter('network', async (accountId, exec) =>
       Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
     services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
-    return { services: { networkOfferings, networks, nics, publicIps, networkNotifier } };
+    return { services: { networkOfferings, networks, nics, publicIps, rules, networkNotifier } };
   },
 };

@@ -12,9 +12,18 @@ import deleteNetwork from './deleteNetwork.js';
 import associateIpAddress from './associateIpAddress.js';
 import disassociateIpAddress from './disassociateIpAddress.js';
 import listPublicIpAddresses from './listPublicIpAddresses.js';
+import createFirewallRule from './createFirewallRule.js';
+import deleteFirewallRule from './deleteFirewallRule.js';
+import listFirewallRules from './listFirewallRules.js';
+import createPortForwardingRule from './createPortForwardingRule.js';
+import deletePortForwardingRule from './deletePortForwardingRule.js';
+import listPortForwardingRules from './listPortForwardingRules.js';
+import listIpForwardingRules from './listIpForwardingRules.js';
 
 export const NETWORKS_COMMANDS: AnyCommand[] = [
   listNetworkOfferings, createNetworkOffering, updateNetworkOffering, deleteNetworkOffering,
   createNetwork, listNetworks, updateNetwork, restartNetwork, deleteNetwork,
   associateIpAddress, disassociateIpAddress, listPublicIpAddresses,
+  createFirewallRule, deleteFirewallRule, listFirewallRules,
+  createPortForwardingRule, deletePortForwardingRule, listPortForwardingRules, listIpForwardingRules,
 ];

@@ -1,0 +1,48 @@
+/** Wire shapes of firewall, port-forwarding and static NAT rules. */
+import { defineResponse, type Wire } from './define.js';
+import type { RuleRow } from '../../services/networks/rule.service.js';
+
+export const firewallRuleResponse = defineResponse({
+  objectName: 'firewallrule',
+  className: 'FirewallResponse',
+  fields: { id: 'string', protocol: 'string', startport: 'integer', endport: 'integer', ipaddressid: 'string', networkid: 'string', ipaddress: 'string', state: 'string', cidrlist: 'string', icmptype: 'integer', icmpcode: 'integer', tags: 'list', fordisplay: 'boolean' },
+});
+
+export function toFirewallRule(r: RuleRow): Wire {
+  return {
+    id: r.uuid, protocol: r.protocol, startport: r.start_port ?? undefined, endport: r.end_port ?? undefined, ipaddressid: r.ip_uuid ?? undefined, networkid: r.network_uuid,
+    ipaddress: r.ip_address ?? undefined, state: r.state, cidrlist: r.cidrs.join(','), icmptype: r.icmp_type ?? undefined, icmpcode: r.icmp_code ?? undefined, tags: [], fordisplay: true,
+  };
+}
+
+export const portForwardingRuleResponse = defineResponse({
+  objectName: 'portforwardingrule',
+  className: 'FirewallRuleResponse',
+  fields: {
+    id: 'string', privateport: 'string', privateendport: 'string', protocol: 'string', publicport: 'string', publicendport: 'string', virtualmachineid: 'string',
+    virtualmachinename: 'string', virtualmachinedisplayname: 'string', ipaddressid: 'string', ipaddress: 'string', state: 'string', cidrlist: 'string', tags: 'list',
+    vmguestip: 'string', networkid: 'string', fordisplay: 'boolean',
+  },
+});
+
+export function toPortForwardingRule(r: RuleRow): Wire {
+  return {
+    id: r.uuid, privateport: String(r.dest_port_start), privateendport: String(r.dest_port_end), protocol: r.protocol, publicport: String(r.start_port), publicendport: String(r.end_port),
+    virtualmachineid: r.vm_uuid ?? undefined, virtualmachinename: r.vm_name ?? undefined, virtualmachinedisplayname: r.vm_display_name ?? r.vm_name ?? undefined,
+    ipaddressid: r.ip_uuid ?? undefined, ipaddress: r.ip_address ?? undefined, state: r.state, cidrlist: r.cidrs.join(','), tags: [], vmguestip: r.vm_ip ?? undefined,
+    networkid: r.network_uuid, fordisplay: true,
+  };
+}
+
+export const ipForwardingRuleResponse = defineResponse({
+  objectName: 'ipforwardingrule',
+  className: 'IpForwardingRuleResponse',
+  fields: { id: 'string', protocol: 'string', virtualmachineid: 'string', virtualmachinename: 'string', virtualmachinedisplayname: 'string', ipaddressid: 'long', ipaddress: 'string', startport: 'integer', endport: 'integer', state: 'string' },
+});
+
+export function toIpForwardingRule(r: RuleRow): Wire {
+  return {
+    id: r.uuid, protocol: r.protocol, virtualmachineid: r.vm_uuid ?? undefined, virtualmachinename: r.vm_name ?? undefined, virtualmachinedisplayname: r.vm_display_name ?? r.vm_name ?? undefined,
+    ipaddressid: r.ip_uuid ?? undefined, ipaddress: r.ip_address ?? undefined, startport: r.start_port ?? undefined, endport: r.end_port ?? undefined, state: r.state,
+  };
+}
