@@ -48,7 +48,7 @@ export class HostConnection {
       this.up = false;
       if (this.pingTimer) clearInterval(this.pingTimer);
       if (this.closed) return;
-      setTimeout(() => this.connect(), backoffMs(this.attempt++)).unref();
+      setTimeout(() => this.connect(), backoffMs(this.attempt++));
     });
   }
 

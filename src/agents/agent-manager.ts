@@ -42,6 +42,8 @@ export class AgentManager {
   private wss: WebSocketServer | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly listeners: VmStateListener[] = [];
+  /** A host's pending close handling; a new hello for it waits for this first. */
+  private readonly closing = new Map<number, Promise<unknown>>();
   readonly health: HealthChecker;
   private boundPort = 0;
 
@@ -184,7 +186,9 @@ export class AgentManager {
       }
       if (this.sessions.get(s.hostId) === s) {
         this.sessions.delete(s.hostId);
-        void this.health.disconnected(s.hostId).catch((err) => this.log.warn({ err, hostId: s.hostId }, 'marking a host disconnected failed'));
+        const p = this.health.disconnected(s.hostId).catch((err) => this.log.warn({ err, hostId: s.hostId }, 'marking a host disconnected failed'));
+        this.closing.set(s.hostId, p);
+        void p.finally(() => this.closing.get(s.hostId) === p && this.closing.delete(s.hostId));
       }
     });
   }
@@ -213,15 +217,26 @@ export class AgentManager {
       return undefined;
     }
     const old = this.sessions.get(a.hostId);
-    if (old) old.ws.terminate();
+    if (old) {
+      this.sessions.delete(a.hostId);
+      old.ws.terminate();
+    }
+    await this.closing.get(a.hostId);
     const now = Date.now();
     await this.db.kysely.updateTable('hosts').set({
       hypervisor_type: info.hypervisorType, hypervisor_version: info.hypervisorVersion, cpu_sockets: info.cpuSockets, cpus: info.cpus,
       cpu_speed: info.cpuSpeed, total_memory: info.memory, local_storage: info.localStorage, private_ip: info.privateIp, arch: info.arch,
     }).where('id', '=', a.hostId).execute();
-    const connecting = await hostTransition(this.db.kysely, { id: a.hostId, status: a.status }, 'AgentConnected', { last_ping: now, mgmt_server_id: this.o.msid });
+    let connecting: string | undefined;
+    let status = a.status;
+    for (let i = 0; i < 3 && !connecting; i++) {
+      if (i > 0) status = (await this.db.kysely.selectFrom('hosts').select('status').where('id', '=', a.hostId).executeTakeFirst())?.status ?? 'Removed';
+      connecting = await hostTransition(this.db.kysely, { id: a.hostId, status }, 'AgentConnected', { last_ping: now, mgmt_server_id: this.o.msid });
+    }
     if (!connecting) {
-      this.refuse(ws, `host is ${a.status}`);
+      // Not an authentication failure: the agent retries with backoff.
+      this.write(ws, { t: 'error', reason: `host is ${status}` });
+      ws.close(4002, 'retry');
       return undefined;
     }
     const s: Session = { ws, hostId: a.hostId, lastSeen: now, seq: 0, pending: undefined };

@@ -49,6 +49,7 @@ export class HealthChecker {
   }
 
   async disconnected(hostId: number): Promise<void> {
+    if (this.link.connected.has(hostId)) return;
     const h = await this.db.kysely.selectFrom('hosts').select(['id', 'status']).where('id', '=', hostId).executeTakeFirst();
     if (h) await hostTransition(this.db.kysely, h, 'AgentDisconnected');
   }
