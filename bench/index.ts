@@ -5,6 +5,7 @@
  */
 import { CORE_BENCH } from './core.js';
 import { DOWNLOAD_BENCH } from './download.js';
+import { DEPLOY_BENCH } from './deploy.js';
 
 export interface Metric {
   name: string;
@@ -30,7 +31,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<BenchResult>;
 }
 
-export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH];
+export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH];
 
 export function goalMet(m: Metric): boolean | undefined {
   if (!m.goal) return undefined;

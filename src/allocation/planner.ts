@@ -80,6 +80,14 @@ export function makeContext(snapshot: HostSnapshot, req: VmRequirements): PlanCo
   };
 }
 
+interface Keyed {
+  h: HostInfo;
+  k: number[];
+}
+
+/** How many ordered candidates a plan returns at most. */
+export const MAX_CANDIDATES = 32;
+
 export function plan(snapshot: HostSnapshot, req: VmRequirements, algorithm: string): Plan {
   const preset = ALLOCATION_PLUGINS.presets[algorithm] ?? ALLOCATION_PLUGINS.presets['random']!;
   const ctx = makeContext(snapshot, req);
@@ -99,11 +107,22 @@ export function plan(snapshot: HostSnapshot, req: VmRequirements, algorithm: str
     if (ok) kept.push(h);
   }
   const weighers = preset.weighers.map((n) => ALLOCATION_PLUGINS.weighers[n]!);
-  const keyed = kept.map((h) => ({ h, k: weighers.map((w) => w(h, ctx)) }));
-  keyed.sort((a, b) => {
+  const cmp = (a: Keyed, b: Keyed) => {
     for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
     return 0;
-  });
+  };
+  // Only the best MAX_CANDIDATES are ordered (one pass, bounded insertion): a start rarely
+  // needs more, and one that does plans again from a fresh snapshot with the failures avoided.
+  const top: Keyed[] = [];
+  for (const h of kept) {
+    const e: Keyed = { h, k: weighers.map((w) => w(h, ctx)) };
+    if (top.length === MAX_CANDIDATES && cmp(e, top[top.length - 1]!) >= 0) continue;
+    let i = top.length;
+    while (i > 0 && cmp(e, top[i - 1]!) < 0) i--;
+    top.splice(i, 0, e);
+    if (top.length > MAX_CANDIDATES) top.pop();
+  }
+  const keyed = top;
   return { candidates: keyed.map(({ h }) => ({ host: h, pools: ctx.poolsFor(h)! })), removed, considered: snapshot.hosts.length };
 }
 

@@ -1,0 +1,100 @@
+/**
+ * Issue #5 bench: the planner's time per placement at 10,000 hosts (p50/p99), and
+ * end-to-end deploys (API call → Running) with 32 in flight onto simulated hosts served by
+ * a real `nimbo agent` child process (SQLite).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { plan } from '../src/allocation/planner.js';
+import { host, pool, snapshot, vmReq } from '../src/allocation/test-fixtures.js';
+import { startServer } from '../test/helpers/server.js';
+import { VmFixtures } from '../test/helpers/vm-fixtures.js';
+import type { Bench } from './index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/nimbo.js', import.meta.url));
+const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+function plannerTimes(hostCount: number, runs: number): number[] {
+  const hs = Array.from({ length: hostCount }, (_, i) => host(i + 1, { clusterId: (i % 100) + 1, podId: (i % 10) + 1, cpuAllocated: (i * 37) % 3000 }));
+  const pools = Array.from({ length: 100 }, (_, i) => pool(i + 1, { clusterId: i + 1 }));
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const snap = snapshot(hs, pools);
+    const t0 = process.hrtime.bigint();
+    plan(snap, vmReq(), r % 2 ? 'random' : 'firstfitleastconsumed');
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times;
+}
+
+async function endToEnd(hostCount: number, deploys: number, inFlight: number, log: (l: string) => void) {
+  const s = await startServer('sqlite');
+  const dataDir = mkdtempSync(join(tmpdir(), 'nimbo-bench-agent-'));
+  const poolDir = mkdtempSync(join(tmpdir(), 'nimbo-bench-pool-'));
+  const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir,
+    '--hosts', String(hostCount), '--cpus', '16', '--cpu-speed', '2000', '--memory', '65536'], { env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: 'bench-token' }, stdio: 'ignore' });
+  try {
+    const fx = new VmFixtures(s.app.db);
+    await fx.init();
+    const z = (await s.admin.ok('createZone', { name: 'z', networktype: 'Advanced', dns1: '8.8.8.8', internaldns1: '10.0.0.2' }))['zone'];
+    await s.admin.ok('updateZone', { id: z.id, allocationstate: 'Enabled' });
+    const p = (await s.admin.ok('createPod', { name: 'p', zoneid: z.id, gateway: '192.168.0.1', netmask: '255.255.0.0', startip: '192.168.1.1', endip: '192.168.1.200' }))['pod'];
+    const c = (await s.admin.ok('addCluster', { clustername: 'c', zoneid: z.id, podid: p.id, hypervisor: 'Simulator', clustertype: 'CloudManaged' }))['cluster'][0];
+    await s.admin.ok('createStoragePool', { name: 'sp', zoneid: z.id, podid: p.id, clusterid: c.id, url: `file://${poolDir}` });
+    await s.app.db.kysely.updateTable('storage_pools').set({ status: 'Up', capacity_bytes: 1024 ** 5 }).execute();
+    for (let i = 0; i < hostCount; i++) {
+      await s.admin.ok('addHost', { zoneid: z.id, podid: p.id, clusterid: c.id, url: `http://sim/c0/h${i}`, hypervisor: 'Simulator', username: 'root', password: 'bench-token' });
+    }
+    for (const end = Date.now() + 120_000; ;) {
+      const n = (await s.admin.ok('listHosts', { state: 'Up', pagesize: 1, page: 1 }))['count'];
+      if (n === hostCount) break;
+      if (Date.now() > end) throw new Error(`only ${n} hosts came Up`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    log(`${hostCount} simulated hosts Up`);
+    const zoneId = (await s.app.db.kysely.selectFrom('zones').select('id').where('uuid', '=', z.id).executeTakeFirstOrThrow()).id;
+    const so = (await fx.serviceOffering()).uuid;
+    const tpl = (await fx.template(zoneId)).uuid;
+    let next = 0;
+    let failed = 0;
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next < deploys) {
+        next++;
+        const j = await s.admin.job('deployVirtualMachine', { zoneid: z.id, serviceofferingid: so, templateid: tpl });
+        if (j['jobstatus'] !== 1 || j['jobresult'].virtualmachine.state !== 'Running') failed++;
+      }
+    }));
+    const secs = (Date.now() - t0) / 1000;
+    return { vmsPerSec: deploys / secs, failed, secs };
+  } finally {
+    child.kill('SIGKILL');
+    await s.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(poolDir, { recursive: true, force: true });
+  }
+}
+
+export const DEPLOY_BENCH: Bench = {
+  name: 'deploy',
+  description: 'Planner time per placement at 10,000 hosts; deploys/s (API call → Running) with 32 in flight on simulated hosts',
+  async run(log) {
+    plannerTimes(10_000, 50); // warm-up
+    const times = plannerTimes(10_000, 500);
+    log(`planner at 10,000 hosts: p50 ${pct(times, 50).toFixed(2)} ms, p99 ${pct(times, 99).toFixed(2)} ms`);
+    const hosts = Number(process.env['NIMBO_BENCH_HOSTS'] ?? 1000);
+    const n = Number(process.env['NIMBO_BENCH_DEPLOYS'] ?? 1000);
+    const e2e = await endToEnd(hosts, n, 32, log);
+    log(`${n} deploys onto ${hosts} hosts, 32 in flight: ${e2e.vmsPerSec.toFixed(1)} VMs/s (${e2e.failed} failed)`);
+    return {
+      metrics: [
+        { name: 'planner p50 at 10,000 hosts', value: pct(times, 50), unit: 'ms' },
+        { name: 'planner p99 at 10,000 hosts', value: pct(times, 99), unit: 'ms', goal: { op: '<', value: 5 } },
+        { name: `deploys/s (SQLite, ${hosts} hosts, 32 in flight)`, value: e2e.vmsPerSec, unit: 'VMs/s', goal: { op: '>=', value: 200 }, detail: `${n} deploys, ${e2e.failed} failed` },
+      ],
+    };
+  },
+};
