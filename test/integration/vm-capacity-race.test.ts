@@ -5,7 +5,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
 import { MiB } from '../../src/allocation/capacity.js';
 import { reserveFirst } from '../../src/allocation/place.js';
 import { insufficientCapacity, plan } from '../../src/allocation/planner.js';
@@ -13,28 +12,9 @@ import { loadSnapshot } from '../../src/allocation/snapshot.js';
 import { emptyAvoid, type VmRequirements } from '../../src/allocation/types.js';
 import { openDb, type Db } from '../../src/db/dialect.js';
 import { migrate } from '../../src/db/migrate.js';
-import { table } from '../../src/db/migrations/helpers.js';
 import { vmDb } from '../../src/services/vms/contract.js';
 import { dialectsUnderTest, freshDatabase, type TestDatabase } from '../helpers/databases.js';
-
-/** Until the agents area's migration creates `hosts`, the test makes the contract's columns itself. */
-async function ensureHosts(db: Db): Promise<void> {
-  const exists = await db.kysely.selectFrom('zones').select(sql<number>`1`.as('x')).limit(1).execute().then(async () => {
-    try {
-      await sql`select id from hosts where 1 = 0`.execute(db.kysely);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (exists) return;
-  await table(db.kysely, db.dialect, 'hosts')
-    .addColumn('uuid', 'varchar(40)').addColumn('name', 'varchar(255)').addColumn('zone_id', 'integer').addColumn('pod_id', 'integer')
-    .addColumn('cluster_id', 'integer').addColumn('status', 'varchar(32)').addColumn('resource_state', 'varchar(32)')
-    .addColumn('hypervisor_type', 'varchar(32)').addColumn('cpus', 'integer').addColumn('cpu_speed', 'bigint').addColumn('total_memory', 'bigint')
-    .addColumn('cpu_allocated', 'bigint').addColumn('memory_allocated', 'bigint').addColumn('host_tags', 'varchar(255)')
-    .addColumn('os_category_id', 'integer').addColumn('removed', 'bigint').execute();
-}
+import { VmFixtures } from '../helpers/vm-fixtures.js';
 
 const req = (): VmRequirements => ({
   zoneId: 1, accountId: 2, cpuNumber: 1, cpuSpeed: 500, ramMiB: 256, hypervisor: 'Simulator', hostTag: null, osCategoryId: null,
@@ -49,8 +29,9 @@ for (const dialect of dialectsUnderTest()) {
       tdb = await freshDatabase(dialect);
       db = openDb(tdb.url, tdb.dataDir);
       await migrate(db);
-      await ensureHosts(db);
-      const k = vmDb(db.kysely) as any;
+      const fx = new VmFixtures(db);
+      await fx.init();
+      const k = { insertInto: (t: string) => ({ values: (v: Record<string, any>) => ({ execute: () => fx.insert(t, v) }) }) };
       const now = Date.now();
       await k.insertInto('zones').values({ uuid: 'z1', name: 'z1', network_type: 'Advanced', allocation_state: 'Enabled', local_storage_enabled: 0, security_group_enabled: 0, dhcp_provider: 'VirtualRouter', zone_token: 't', created: now }).execute();
       await k.insertInto('pods').values({ uuid: 'p1', name: 'p1', zone_id: 1, allocation_state: 'Enabled', created: now }).execute();
@@ -58,7 +39,7 @@ for (const dialect of dialectsUnderTest()) {
       // Three hosts of 4 × 1000 MHz with 3000 MHz taken: room for 2 VMs of 500 MHz each.
       for (let i = 1; i <= 3; i++) {
         await k.insertInto('hosts').values({
-          uuid: `h${i}`, name: `h${i}`, zone_id: 1, pod_id: 1, cluster_id: 1, status: 'Up', resource_state: 'Enabled', hypervisor_type: 'Simulator',
+          uuid: `h${i}`, name: `h${i}`, type: 'Routing', zone_id: 1, pod_id: 1, cluster_id: 1, status: 'Up', resource_state: 'Enabled', hypervisor_type: 'Simulator',
           cpus: 4, cpu_speed: 1000, total_memory: 8192 * MiB, cpu_allocated: 3000, memory_allocated: 0, host_tags: null, os_category_id: null, removed: null,
         }).execute();
       }
