@@ -115,6 +115,22 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await alice.ok('listEvents', { type: 'NET.RULEDELETE' }))['event'].some((e: any) => e.state === 'Completed'), true);
     });
 
+    it('renders the router document from the DB state', async () => {
+      const nid = (await s.app.db.kysely.selectFrom('networks').select('id').where('uuid', '=', net).executeTakeFirstOrThrow()).id;
+      const d = (await s.app.services.networks.routerDocument(nid)) as any;
+      assert.equal(d.network.id, net);
+      assert.ok(d.sourceNat);
+      assert.equal(d.portForwards.length, 1);
+      assert.equal(d.portForwards[0].protocol, 'udp');
+      assert.deepEqual(d.dhcp.map((x: any) => x.hostName), ['web1']);
+      assert.equal(d.metadata[0].availabilityZone, 'z1');
+      assert.deepEqual(d.dns.forwarders, ['8.8.8.8']);
+      assert.deepEqual(d.throttle, { mbps: 200 });
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) await s.app.services.networks.routerDocument(nid);
+      assert.ok((performance.now() - t0) / 20 < 50, 'router document too slow');
+    });
+
     it('releasing the IP revokes its rules', async () => {
       const ip2 = (await alice.jobOk('associateIpAddress', { networkid: net }))['ipaddress'].id;
       await alice.jobOk('createPortForwardingRule', { ipaddressid: ip2, protocol: 'tcp', publicport: 80, privateport: 80, virtualmachineid: vm });

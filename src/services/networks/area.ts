@@ -10,6 +10,7 @@ import { NicService } from './nic.service.js';
 import { IpService } from './ip.service.js';
 import { NetworkNotifier } from './notifier.js';
 import { RuleService } from './rule.service.js';
+import { RouterDocumentService } from './router-document.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -32,6 +33,8 @@ export const NETWORKS_AREA: Area = {
     const publicIps = new IpService(db, services.events, services.scoper, services.limits, networkNotifier);
     const networks = new NetworkService(db, services.events, services.scoper, services.limits, networkOfferings, services.physicalNetworks, publicIps, networkNotifier);
     const nics = new NicService(db);
+    const routerDocs = new RouterDocumentService(db, services.config);
+    networks.routerDocumentLoader = (id) => routerDocs.render(id);
     const rules = new RuleService(db, services.events, services.scoper, publicIps, networks, networkNotifier);
     services.limits.registerCounter('public_ip', async (accountId, exec) =>
       Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free').executeTakeFirstOrThrow()).c));

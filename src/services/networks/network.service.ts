@@ -52,6 +52,14 @@ export class NetworkService {
     private readonly notifier: NetworkNotifier,
   ) {}
 
+  /** Set by the area: renders the router document of a network. */
+  routerDocumentLoader: ((networkId: number) => Promise<Record<string, unknown>>) | undefined;
+
+  /** The router's declarative configuration for the network (see src/network/router/document.ts). */
+  routerDocument(networkId: number): Promise<Record<string, unknown>> {
+    return this.routerDocumentLoader!(networkId);
+  }
+
   /** Call after a committed change to a network's addresses or rules (router push hook). */
   onNetworkChanged(networkId: number): Promise<void> {
     return this.notifier.changed(networkId);
