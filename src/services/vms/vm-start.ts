@@ -139,6 +139,7 @@ export class VmStarter {
       type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed),
       memoryMiB: Number(so.ram_size), disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
       ...(iso?.install_path ? { isoPath: iso.install_path } : {}),
+      ...(vm.user_data ? { userData: vm.user_data } : {}),
     });
   }
 
