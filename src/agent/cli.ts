@@ -35,6 +35,11 @@ export async function agentCli(argv: string[]): Promise<number> {
       done(0);
     };
     process.once('SIGINT', stop);
+    if (process.env['NIMBO_AGENT_EXIT_WITH_PARENT'] === '1') {
+      process.stdin.once('end', stop);
+      process.stdin.once('close', stop);
+      process.stdin.resume();
+    }
     process.once('SIGTERM', stop);
     void agent.refused.then((reason) => {
       console.error(`nimbo agent: refused by the server: ${reason}`);

@@ -7,6 +7,8 @@ import type { Area } from '../area.js';
 import { AgentManager } from './agent-manager.js';
 import { SimulatorMockService } from './simulator-mocks.js';
 import { HostService } from '../services/hosts/host.service.js';
+import { buildDemoZone, isNewCloud, startDemoAgent } from './demo-zone.js';
+import type { ChildProcess } from 'node:child_process';
 
 export interface AgentsServices {
   agents: AgentManager;
@@ -16,13 +18,16 @@ export interface AgentsServices {
 
 export const AGENTS_AREA: Area = {
   name: 'agents',
-  async create({ db, services, logger, options }) {
+  async create({ db, services, logger, options, dataDir }) {
     const port = Number(options['agentPort'] ?? process.env['NIMBO_AGENT_PORT'] ?? 8250);
     const host = options['agentHost'] ?? process.env['NIMBO_AGENT_HOST'] ?? '0.0.0.0';
     const mocks = new SimulatorMockService(db);
     const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), { port, host, msid: services.msid, mocksFor: (id) => mocks.mocksFor(id) });
     mocks.attach(agents);
     const hosts = new HostService(db, services.events, agents);
+    const demo = (options['demoZone'] ?? process.env['NIMBO_DEMO'] ?? 'true').toLowerCase() !== 'false';
+    let demoAgent: ChildProcess | undefined;
+    let stopped = false;
     return {
       services: { agents, hosts, simulatorMocks: mocks },
       lifecycle: {
@@ -31,9 +36,18 @@ export const AGENTS_AREA: Area = {
             await agents.start();
           } catch (err) {
             logger.error({ err }, `the agent listener could not start on port ${port}; hosts cannot connect`);
+            return;
           }
+          if (!demo) return;
+          // In the background: the API is ready without waiting for the demo zone.
+          void (async () => {
+            const token = (await isNewCloud(db)) ? await buildDemoZone(services, dataDir, logger) : undefined;
+            if (!stopped) demoAgent = startDemoAgent(agents.port, dataDir, token, logger);
+          })().catch((err) => logger.error({ err }, 'the demo zone could not be created'));
         },
         async stop() {
+          stopped = true;
+          demoAgent?.kill('SIGTERM');
           await agents.stop();
         },
       },
