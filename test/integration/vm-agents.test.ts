@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { VmFixtures } from '../helpers/vm-fixtures.js';
+import { SYSTEM_CALLER } from '../../src/services/vms/area.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
@@ -104,6 +105,19 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(vm.state, 'Running');
       assert.equal(vm.hostid, other);
       assert.equal(Number((await hostRow(lowest)).cpu_allocated), 0, 'the failed host got its capacity back');
+      await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+    });
+
+    it('reconciles a state report: stale ones are ignored, a stopped Running VM is marked Stopped', async () => {
+      const vm = (await deploy())['virtualmachine'];
+      const row = await s.app.db.kysely.selectFrom('vm_instances').select(['instance_name', 'host_id', 'state_changed']).where('uuid', '=', vm.id).executeTakeFirstOrThrow();
+      const ops = s.app.services.vms.ops;
+      const report = { hostId: row.host_id!, instanceName: row.instance_name, state: 'Stopped' };
+      assert.equal(await ops.reconcile(SYSTEM_CALLER, { ...report, at: Number(row.state_changed) - 1 }), false, 'older than the last transition');
+      assert.equal((await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Running');
+      assert.equal(await ops.reconcile(SYSTEM_CALLER, { ...report, at: Date.now() + 1 }), true);
+      assert.equal((await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Stopped');
+      assert.equal(Number((await hostRow(vm.hostid)).cpu_allocated), 0);
       await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
     });
 
