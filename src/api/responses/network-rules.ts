@@ -46,3 +46,21 @@ export function toIpForwardingRule(r: RuleRow): Wire {
     ipaddressid: r.ip_uuid ?? undefined, ipaddress: r.ip_address ?? undefined, startport: r.start_port ?? undefined, endport: r.end_port ?? undefined, state: r.state,
   };
 }
+
+export const loadBalancerResponse = defineResponse({
+  objectName: 'loadbalancer',
+  className: 'LoadBalancerResponse',
+  fields: {
+    id: 'string', name: 'string', description: 'string', publicipid: 'string', publicip: 'string', publicport: 'string', privateport: 'string', algorithm: 'string',
+    networkid: 'string', cidrlist: 'string', account: 'string', domainid: 'string', domain: 'string', state: 'string', zoneid: 'string', zonename: 'string', protocol: 'string', tags: 'list', fordisplay: 'boolean',
+  },
+});
+
+/** `extra` carries the owner and zone names the rule row does not hold. */
+export function toLoadBalancer(r: RuleRow, extra: { account?: string; domainid?: string; domain?: string; zoneid?: string; zonename?: string }): Wire {
+  return {
+    id: r.uuid, name: r.name ?? undefined, description: r.description ?? undefined, publicipid: r.ip_uuid ?? undefined, publicip: r.ip_address ?? undefined,
+    publicport: String(r.start_port), privateport: String(r.dest_port_start), algorithm: r.algorithm ?? undefined, networkid: r.network_uuid, cidrlist: r.cidrs.join(','),
+    ...extra, state: r.state, protocol: r.protocol, tags: [], fordisplay: true,
+  };
+}

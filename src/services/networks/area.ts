@@ -11,6 +11,7 @@ import { IpService } from './ip.service.js';
 import { NetworkNotifier } from './notifier.js';
 import { RuleService } from './rule.service.js';
 import { RouterDocumentService } from './router-document.service.js';
+import { LbService } from './lb.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -21,6 +22,8 @@ export interface NetworksServices {
   publicIps: IpService;
   /** Firewall, egress, port-forwarding rules. */
   rules: RuleService;
+  /** Load balancer rules and their members. */
+  loadBalancers: LbService;
   /** Subscribe here to hear about committed network changes (router push). */
   networkNotifier: NetworkNotifier;
 }
@@ -40,7 +43,8 @@ export const NETWORKS_AREA: Area = {
       Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free').executeTakeFirstOrThrow()).c));
     services.limits.registerCounter('network', async (accountId, exec) =>
       Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
+    const loadBalancers = new LbService(db, services.events, publicIps, rules, networkNotifier);
     services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
-    return { services: { networkOfferings, networks, nics, publicIps, rules, networkNotifier } };
+    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, networkNotifier } };
   },
 };

@@ -118,13 +118,15 @@ export class RuleService {
     await this.notifier.changed(r.network_id);
   }
 
-  async list(scope: ListScope, purpose: string[], f: { id?: number | undefined; ipId?: number | undefined; networkId?: number | undefined; vmId?: number | undefined; trafficType?: string | undefined }, page: Page): Promise<{ rows: RuleRow[]; count: number }> {
+  async list(scope: ListScope, purpose: string[], f: { id?: number | undefined; ipId?: number | undefined; networkId?: number | undefined; vmId?: number | undefined; trafficType?: string | undefined; name?: string | undefined; memberVmId?: number | undefined }, page: Page): Promise<{ rows: RuleRow[]; count: number }> {
     let q = this.scoper.apply(this.query(this.db.kysely), scope, 'r.account_id', 'r.domain_id').where('r.purpose', 'in', purpose);
     if (f.id !== undefined) q = q.where('r.id', '=', f.id);
     if (f.ipId !== undefined) q = q.where('r.ip_address_id', '=', f.ipId);
     if (f.networkId !== undefined) q = q.where('r.network_id', '=', f.networkId);
     if (f.vmId !== undefined) q = q.where('r.vm_id', '=', f.vmId);
     if (f.trafficType !== undefined) q = q.where('r.traffic_type', '=', f.trafficType);
+    if (f.name !== undefined) q = q.where('r.name', '=', f.name);
+    if (f.memberVmId !== undefined) q = q.where('r.id', 'in', this.db.kysely.selectFrom('lb_vm_map').select('rule_id').where('vm_id', '=', f.memberVmId));
     const r = await page.run(q.orderBy('r.id'));
     return { rows: await this.withCidrs(this.db.kysely, r.rows as Array<Omit<RuleRow, 'cidrs'>>), count: r.count };
   }
@@ -173,7 +175,8 @@ export class RuleService {
   }
 
   /** Inserts a rule after the overlap check, with its CIDRs, opened firewall rule and event. */
-  private async insert(caller: Caller, row: Record<string, unknown> & { purpose: string; ip_address_id: number; network_id: number; account_id: number; domain_id: number; protocol: string; start_port: number | null; end_port: number | null },
+  /** Used by the LB service too. */
+  async insert(caller: Caller, row: Record<string, unknown> & { purpose: string; ip_address_id: number; network_id: number; account_id: number; domain_id: number; protocol: string; start_port: number | null; end_port: number | null },
     cidrs: string[], event: string, description: string, openFirewall = false): Promise<number> {
     return this.db.kysely.transaction().execute(async (trx) => {
       // Serialise rule changes per IP: lock its row, then compare with the live rules.

@@ -19,6 +19,11 @@ import createPortForwardingRule from './createPortForwardingRule.js';
 import deletePortForwardingRule from './deletePortForwardingRule.js';
 import listPortForwardingRules from './listPortForwardingRules.js';
 import listIpForwardingRules from './listIpForwardingRules.js';
+import createLoadBalancerRule from './createLoadBalancerRule.js';
+import listLoadBalancerRules from './listLoadBalancerRules.js';
+import deleteLoadBalancerRule from './deleteLoadBalancerRule.js';
+import assignToLoadBalancerRule from './assignToLoadBalancerRule.js';
+import removeFromLoadBalancerRule from './removeFromLoadBalancerRule.js';
 
 export const NETWORKS_COMMANDS: AnyCommand[] = [
   listNetworkOfferings, createNetworkOffering, updateNetworkOffering, deleteNetworkOffering,
@@ -26,4 +31,5 @@ export const NETWORKS_COMMANDS: AnyCommand[] = [
   associateIpAddress, disassociateIpAddress, listPublicIpAddresses,
   createFirewallRule, deleteFirewallRule, listFirewallRules,
   createPortForwardingRule, deletePortForwardingRule, listPortForwardingRules, listIpForwardingRules,
+  createLoadBalancerRule, listLoadBalancerRules, deleteLoadBalancerRule, assignToLoadBalancerRule, removeFromLoadBalancerRule,
 ];
