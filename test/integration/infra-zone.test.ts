@@ -200,6 +200,16 @@ for (const dialect of dialectsUnderTest()) {
 
       assert.equal((await s.admin.ok('deleteVlanIpRange', { id: ids['range']! }))['success'], 'true');
       assert.equal(await k.selectFrom('user_ip_addresses').select('id').executeTakeFirst(), undefined);
+      // With the templates area installed the store holds template copies: refused until they are gone.
+      const refs = (await k.introspection.getTables()).some((t) => t.name === 'template_store_refs');
+      if (refs) {
+        const storeId = (await k.selectFrom('image_stores').select('id').where('uuid', '=', ids['store']!).executeTakeFirstOrThrow()).id;
+        const live = await (k as any).selectFrom('template_store_refs').select('id').where('image_store_id', '=', storeId).where('removed', 'is', null).execute();
+        if (live.length) {
+          expectError(await s.admin.call('deleteImageStore', { id: ids['store']! }), 431, /active templates/);
+          await (k as any).updateTable('template_store_refs').set({ removed: Date.now() }).where('image_store_id', '=', storeId).execute();
+        }
+      }
       for (const [cmd, id] of [['deleteStoragePool', 'pool'], ['deleteStoragePool', 'nfs'], ['deleteImageStore', 'store'], ['deleteCluster', 'cluster'], ['deletePod', 'pod']] as const) {
         assert.equal((await s.admin.ok(cmd, { id: ids[id]! }))['success'], 'true', cmd);
       }
