@@ -131,6 +131,34 @@ for (const dialect of dialectsUnderTest()) {
       assert.ok((performance.now() - t0) / 20 < 50, 'router document too slow');
     });
 
+    it('load balancer rules: id at once and listed immediately, members, 537 on a taken port, 531 across accounts', async () => {
+      const vm2 = await addVm(alice.accountId, net, 'web2');
+      const r = await alice.call('createLoadBalancerRule', { publicipid: ip, name: 'web', algorithm: 'leastconn', publicport: 80, privateport: 8080 });
+      assert.equal(r.status, 200);
+      const lbId = String(r.inner['id']);
+      const now = (await alice.ok('listLoadBalancerRules', { id: lbId }))['loadbalancerrule'];
+      assert.equal(now.length, 1);
+      assert.equal(now[0].name, 'web');
+      assert.equal(now[0].algorithm, 'leastconn');
+      assert.equal(now[0].account, alice.accountName);
+      await alice.jobOk('assignToLoadBalancerRule', { id: lbId, virtualmachineids: `${vm},${vm2}` });
+      expectError(await alice.call('assignToLoadBalancerRule', { id: lbId, virtualmachineids: bobVm }), 531);
+      expectError(await alice.call('createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: 80, privateport: 80, virtualmachineid: vm }), 537);
+      expectError(await alice.call('createLoadBalancerRule', { publicipid: ip, name: 'x', algorithm: 'fastest', publicport: 81, privateport: 81 }), 431);
+      expectError(await bob.call('createLoadBalancerRule', { publicipid: ip, name: 'x', algorithm: 'source', publicport: 81, privateport: 81 }), 531);
+      assert.equal((await bob.ok('listLoadBalancerRules'))['count'] ?? 0, 0);
+      assert.equal((await alice.ok('listLoadBalancerRules', { virtualmachineid: vm2 }))['loadbalancerrule'].length, 1);
+      const nid = (await s.app.db.kysely.selectFrom('networks').select('id').where('uuid', '=', net).executeTakeFirstOrThrow()).id;
+      const d = (await s.app.services.networks.routerDocument(nid)) as any;
+      assert.equal(d.loadBalancers.length, 1);
+      assert.deepEqual(d.loadBalancers[0].members, ['10.1.1.2', '10.1.1.3']);
+      await alice.jobOk('removeFromLoadBalancerRule', { id: lbId, virtualmachineids: vm2 });
+      assert.deepEqual(((await s.app.services.networks.routerDocument(nid)) as any).loadBalancers[0].members, ['10.1.1.2']);
+      await alice.jobOk('deleteLoadBalancerRule', { id: lbId });
+      assert.equal((await alice.ok('listLoadBalancerRules'))['count'] ?? 0, 0);
+      assert.ok((await alice.ok('listEvents', { type: 'LB.CREATE' }))['event'].length >= 1);
+    });
+
     it('releasing the IP revokes its rules', async () => {
       const ip2 = (await alice.jobOk('associateIpAddress', { networkid: net }))['ipaddress'].id;
       await alice.jobOk('createPortForwardingRule', { ipaddressid: ip2, protocol: 'tcp', publicport: 80, privateport: 80, virtualmachineid: vm });

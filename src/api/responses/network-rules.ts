@@ -64,3 +64,6 @@ export function toLoadBalancer(r: RuleRow, extra: { account?: string; domainid?:
     ...extra, state: r.state, protocol: r.protocol, tags: [], fordisplay: true,
   };
 }
+
+/** listLoadBalancerRules names its items `loadbalancerrule` (Libcloud reads that key). */
+export const loadBalancerRuleResponse = defineResponse({ ...loadBalancerResponse, objectName: 'loadbalancerrule' });

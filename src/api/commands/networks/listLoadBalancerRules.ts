@@ -1,6 +1,6 @@
 import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
-import { loadBalancerResponse } from '../../responses/network-rules.js';
+import { loadBalancerRuleResponse } from '../../responses/network-rules.js';
 import { accountListParams, pageOf, scopeOf } from '../common.js';
 import { toLoadBalancers } from './lb-common.js';
 
@@ -18,7 +18,7 @@ export default defineCommand({
     networkid: p.uuid({ entity: 'Network', doc: 'Rules of this network' }),
     zoneid: p.uuid({ entity: 'Zone', doc: 'Rules of this zone' }),
   },
-  response: listOf(loadBalancerResponse),
+  response: listOf(loadBalancerRuleResponse),
   async handler(ctx, q) {
     const scope = await scopeOf(ctx, q);
     const r = await ctx.services.rules.list(scope, ['LoadBalancing'], { id: q.id, ipId: q.publicipid, networkId: q.networkid, name: q.name, memberVmId: q.virtualmachineid }, pageOf(ctx, q));
