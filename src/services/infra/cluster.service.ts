@@ -48,6 +48,16 @@ export class ClusterService {
   }
 
   /** CloudStack has no cluster event types, so none is written (same for update/delete). */
+  /**
+   * Hypervisor types a zone can run (CloudStack's listHypervisors): those of its clusters, or
+   * every supported type when no zone is given.
+   */
+  async hypervisors(zoneId: number | undefined): Promise<string[]> {
+    if (zoneId === undefined) return [...HYPERVISORS];
+    const rows = await this.db.kysely.selectFrom('clusters').select('hypervisor_type').distinct().where('zone_id', '=', zoneId).where('removed', 'is', null).orderBy('hypervisor_type').execute();
+    return rows.map((r) => r.hypervisor_type);
+  }
+
   async create(_caller: Caller, p: { name: string; zoneId: number; podId: number; hypervisor: string; clusterType: string; allocationState?: string | undefined; arch?: string | undefined; url?: string | undefined }): Promise<ClusterRow> {
     const hypervisor = hypervisorOf(p.hypervisor);
     const clusterType = oneOf('cluster type', p.clusterType, CLUSTER_TYPES);

@@ -1,6 +1,7 @@
 /** The infrastructure area's commands (zones, pods, clusters, storage, physical networks, IP ranges, capacity). */
 import type { AnyCommand } from '../../define-command.js';
 import addCluster from './addCluster.js';
+import listHypervisors from './listHypervisors.js';
 import listInternalLoadBalancerElements from './listInternalLoadBalancerElements.js';
 import configureInternalLoadBalancerElement from './configureInternalLoadBalancerElement.js';
 import addImageStore from './addImageStore.js';
@@ -45,6 +46,7 @@ import updateZone from './updateZone.js';
 
 export const INFRA_COMMANDS: AnyCommand[] = [
   addCluster,
+  listHypervisors,
   listInternalLoadBalancerElements,
   configureInternalLoadBalancerElement,
   addImageStore,
