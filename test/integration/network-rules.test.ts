@@ -159,6 +159,21 @@ for (const dialect of dialectsUnderTest()) {
       assert.ok((await alice.ok('listEvents', { type: 'LB.CREATE' }))['event'].length >= 1);
     });
 
+    it('egress rules per network, listed apart from ingress and rendered in the router document', async () => {
+      const e = await alice.jobOk('createEgressFirewallRule', { networkid: net, protocol: 'tcp', startport: 443, cidrlist: '10.1.1.0/24' });
+      assert.equal(e['firewallrule'].networkid, net);
+      expectError(await bob.call('createEgressFirewallRule', { networkid: net, protocol: 'all' }), 531);
+      const eg = (await alice.ok('listEgressFirewallRules', { networkid: net }))['firewallrule'];
+      assert.deepEqual(eg.map((x: any) => x.id), [e['firewallrule'].id]);
+      assert.ok(!(await alice.ok('listFirewallRules'))['firewallrule'].some((x: any) => x.id === e['firewallrule'].id));
+      const nid = (await s.app.db.kysely.selectFrom('networks').select('id').where('uuid', '=', net).executeTakeFirstOrThrow()).id;
+      const d = (await s.app.services.networks.routerDocument(nid)) as any;
+      assert.equal(d.firewall.egress.defaultAllow, false);
+      assert.equal(d.firewall.egress.rules.length, 1);
+      await alice.jobOk('deleteEgressFirewallRule', { id: e['firewallrule'].id });
+      assert.equal((await alice.ok('listEgressFirewallRules'))['count'] ?? 0, 0);
+    });
+
     it('releasing the IP revokes its rules', async () => {
       const ip2 = (await alice.jobOk('associateIpAddress', { networkid: net }))['ipaddress'].id;
       await alice.jobOk('createPortForwardingRule', { ipaddressid: ip2, protocol: 'tcp', publicport: 80, privateport: 80, virtualmachineid: vm });

@@ -72,6 +72,19 @@ export class RuleService {
     return this.get(id, ['Firewall']);
   }
 
+  /** createEgressFirewallRule's create step: allows (or, with a default-allow offering, denies) guest traffic out. */
+  async createEgress(caller: Caller, p: Omit<FirewallInput, 'ipId'> & { networkId: number }): Promise<RuleRow> {
+    const n = await this.networks.getAccessible(caller, p.networkId);
+    if (n.guest_type !== 'Isolated') throw paramError('Egress firewall rules can be created only for Isolated networks');
+    const proto = this.protocol(p.protocol);
+    const { start, end } = this.ports(proto, p.startPort, p.endPort);
+    const id = await this.insert(caller, {
+      purpose: 'Firewall', ip_address_id: null as unknown as number, network_id: n.id, account_id: n.account_id, domain_id: n.domain_id, protocol: proto, start_port: start, end_port: end,
+      icmp_type: proto === 'icmp' ? (p.icmpType ?? -1) : null, icmp_code: proto === 'icmp' ? (p.icmpCode ?? -1) : null, traffic_type: 'Egress',
+    }, this.cidrs(p.cidrs), 'FIREWALL.EGRESS.OPEN', `Created egress firewall rule on network ${n.name}`);
+    return this.get(id, ['Firewall']);
+  }
+
   /** createPortForwardingRule's create step (VM of the same account with a NIC on the IP's network). */
   async createPortForwarding(caller: Caller, p: PfInput): Promise<RuleRow> {
     const ip = await this.ips.getOwned(caller, p.ipId);

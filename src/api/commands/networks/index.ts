@@ -15,6 +15,9 @@ import listPublicIpAddresses from './listPublicIpAddresses.js';
 import createFirewallRule from './createFirewallRule.js';
 import deleteFirewallRule from './deleteFirewallRule.js';
 import listFirewallRules from './listFirewallRules.js';
+import createEgressFirewallRule from './createEgressFirewallRule.js';
+import deleteEgressFirewallRule from './deleteEgressFirewallRule.js';
+import listEgressFirewallRules from './listEgressFirewallRules.js';
 import createPortForwardingRule from './createPortForwardingRule.js';
 import deletePortForwardingRule from './deletePortForwardingRule.js';
 import listPortForwardingRules from './listPortForwardingRules.js';
@@ -30,6 +33,7 @@ export const NETWORKS_COMMANDS: AnyCommand[] = [
   createNetwork, listNetworks, updateNetwork, restartNetwork, deleteNetwork,
   associateIpAddress, disassociateIpAddress, listPublicIpAddresses,
   createFirewallRule, deleteFirewallRule, listFirewallRules,
+  createEgressFirewallRule, deleteEgressFirewallRule, listEgressFirewallRules,
   createPortForwardingRule, deletePortForwardingRule, listPortForwardingRules, listIpForwardingRules,
   createLoadBalancerRule, listLoadBalancerRules, deleteLoadBalancerRule, assignToLoadBalancerRule, removeFromLoadBalancerRule,
 ];
