@@ -154,8 +154,20 @@ export class CapacityService {
     const k = this.db.kysely;
     const zl = (zone_id: number): Loc => ({ zone_id, pod_id: null, cluster_id: null });
     if (want.has(6)) {
-      const rows = await k.selectFrom('image_stores').select((eb) => ['zone_id', eb.fn.sum<number>('capacity_bytes').as('total'), eb.fn.sum<number>('used_bytes').as('used')]).where('removed', 'is', null).groupBy('zone_id').execute();
-      for (const r of rows) if (r.zone_id !== null) add(6, zl(r.zone_id), Number(r.used ?? 0), Number(r.total ?? 0));
+      // Used secondary storage is what Nimbo keeps there (template and ISO copies), so it
+      // moves with every download and deletion rather than with other files on the disk.
+      const rows = await k.selectFrom('image_stores').select((eb) => ['zone_id', eb.fn.sum<number>('capacity_bytes').as('total')]).where('removed', 'is', null).groupBy('zone_id').execute();
+      const used = new Map<number, number>();
+      if (await this.probe.has('template_store_refs', 'zone_id', 'physical_size', 'removed')) {
+        const refs = await (k as any)
+          .selectFrom('template_store_refs')
+          .select((eb: any) => ['zone_id', eb.fn.sum('physical_size').as('used')])
+          .where('removed', 'is', null)
+          .groupBy('zone_id')
+          .execute();
+        for (const r of refs as Array<{ zone_id: number; used: number | null }>) used.set(Number(r.zone_id), Number(r.used ?? 0));
+      }
+      for (const r of rows) if (r.zone_id !== null) add(6, zl(r.zone_id), used.get(r.zone_id) ?? 0, Number(r.total ?? 0));
     }
     if (want.has(4) || want.has(8)) {
       const rows = await k
