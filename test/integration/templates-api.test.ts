@@ -200,6 +200,17 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(await code(alice, 'listTemplates', { templatefilter: 'self', id: t.id }), 431);
     });
 
+    it('copies to a list of zones with destzoneids', async () => {
+      const t = (await alice.ok('registerTemplate', { name: 'multi', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }))['template'][0];
+      await waitDone(t.id, z1);
+      assert.equal(await code(alice, 'copyTemplate', { id: t.id }), 431);
+      assert.equal(await code(alice, 'copyTemplate', { id: t.id, destzoneid: z2, destzoneids: z2 }), 431);
+      const copied = await alice.jobOk('copyTemplate', { id: t.id, sourcezoneid: z1, destzoneids: z2 });
+      assert.equal(copied.template.zoneid, z2);
+      assert.deepEqual((await one(alice, t.id)).map((x: any) => x.zoneid).sort(), [z1, z2].sort());
+      await alice.jobOk('deleteTemplate', { id: t.id });
+    });
+
     it('counts templates against the account limit', async () => {
       await s.admin.ok('updateResourceLimit', { account: carol.accountName, domainid: d2id, resourcetype: 4, max: 1 });
       const t = (await carol.ok('registerTemplate', { name: 'one', format: 'QCOW2', hypervisor: 'KVM', zoneid: z1, url: `${files.base}/plain.qcow2` }))['template'][0];

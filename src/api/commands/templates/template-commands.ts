@@ -99,17 +99,20 @@ export const copyCommand = (name: string, iso: boolean) => defineCommand({
     id: p.uuid({ entity: entity(iso), required: true, doc: `The ${kind(iso)}` }),
     sourcezoneid: p.uuid({ entity: 'Zone', doc: 'Zone to copy from (any ready copy by default)' }),
     destzoneid: p.uuid({ entity: 'Zone', doc: 'Zone to copy to' }),
+    destzoneids: p.uuidList({ entity: 'Zone', doc: 'Zones to copy to (instead of destzoneid)', since: '4.19.0' }),
   },
   response: objectOf(shape(iso)),
   async prepare(ctx, a) {
-    if (a.destzoneid === undefined) throw paramError('destzoneid is required');
+    if (a.destzoneid === undefined && !a.destzoneids?.length) throw paramError('Either destzoneid or destzoneids is required');
+    if (a.destzoneid !== undefined && a.destzoneids?.length) throw paramError('destzoneid and destzoneids cannot both be given');
     const t = await ctx.services.templates.getVisible(ctx.caller, a.id, iso);
     return { instanceUuid: t.uuid };
   },
   async handler(ctx, a) {
-    const ref = await ctx.services.templateSharing.copy(ctx.caller, a.id, iso, a.sourcezoneid, a.destzoneid!);
-    await ctx.services.templateSharing.waitForRef(ref);
-    const r = await listOne(ctx, iso, a.id, a.destzoneid);
+    const zones = a.destzoneid !== undefined ? [a.destzoneid] : [...new Set(a.destzoneids)];
+    // Copies run one zone at a time; the answer shows the copy in the first destination, as CloudStack's does.
+    for (const zone of zones) await ctx.services.templateSharing.waitForRef(await ctx.services.templateSharing.copy(ctx.caller, a.id, iso, a.sourcezoneid, zone));
+    const r = await listOne(ctx, iso, a.id, zones[0]);
     return r.rows[0] ? toTemplate(r.rows[0]) : {};
   },
 });
