@@ -2,12 +2,15 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { runAgent } from './agent.js';
+import { tokenCli } from './token-cli.js';
 
 export const AGENT_USAGE = `usage: nimbo agent --server host:8250 --driver simulator|qemu [--hosts N] [--token T] [--data-dir D]
   [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P]
-  The token may also come from NIMBO_AGENT_TOKEN (kept out of the process list).`;
+  The token may also come from NIMBO_AGENT_TOKEN (kept out of the process list).
+usage: nimbo agent token --cluster <uuid> [--uses N] [--ttl-hours H]   a self-registration token`;
 
 export async function agentCli(argv: string[]): Promise<number> {
+  if (argv[0] === 'token') return tokenCli(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {

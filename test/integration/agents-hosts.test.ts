@@ -141,6 +141,18 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await s.admin.ok('listHosts', { name: 'selfreg-0' }))['count'], 1);
     });
 
+    it('nimbo agent token prints a self-registration token an agent can join with', async () => {
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(process.execPath, [BIN, 'agent', 'token', '--cluster', ids['cluster']!, '--uses', '1'], {
+        env: { PATH: process.env['PATH'] ?? '', ...(s.db.url ? { NIMBO_DB_URL: s.db.url } : {}), NIMBO_DATA_DIR: s.db.dataDir }, encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const token = r.stdout.trim();
+      assert.ok(token.length >= 40);
+      children.push(agent(port, tmp(), ['--hosts', '1', '--name-prefix', 'cli'], token));
+      await until('cli host Up', async () => (await s.admin.ok('listHosts', { name: 'cli-0' }))['host']?.[0]?.state === 'Up');
+    });
+
     it('a host whose pings stop (PingCommand mock) goes Disconnected', async () => {
       await s.admin.ok('configureSimulator', { name: 'PingCommand', value: 'result:fail', hostid: ids['host1']! });
       await until('host1 Disconnected', async () => ['Disconnected', 'Alert'].includes((await s.admin.ok('listHosts', { id: ids['host1']! }))['host'][0].state), 15_000);
