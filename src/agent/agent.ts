@@ -20,6 +20,8 @@ export interface AgentOptions {
   cpuSpeed?: number | undefined;
   memory?: number | undefined;
   namePrefix?: string | undefined;
+  /** PEM of the CA (or self-signed certificate) that the server's TLS certificate must chain to. */
+  ca?: string | undefined;
   log?: (msg: string) => void;
 }
 
@@ -38,8 +40,9 @@ export class HostConnection {
 
   connect(): void {
     if (this.closed) return;
-    const url = this.o.server.includes('://') ? this.o.server : `ws://${this.o.server}`;
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000 });
+    // A CA means the server speaks TLS; plain host:port then defaults to wss://.
+    const url = this.o.server.includes('://') ? this.o.server : `${this.o.ca ? 'wss' : 'ws'}://${this.o.server}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
     this.ws = ws;
     ws.on('open', () => void this.hello(ws));
     ws.on('message', (data) => void this.onMessage(ws, data));

@@ -1,11 +1,12 @@
 /** `nimbo agent --server host:8250 --driver simulator|qemu [--hosts N] [--token T] --data-dir D` */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { runAgent } from './agent.js';
 import { tokenCli } from './token-cli.js';
 
 export const AGENT_USAGE = `usage: nimbo agent --server host:8250 --driver simulator|qemu [--hosts N] [--token T] [--data-dir D]
-  [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P]
+  [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P] [--ca server-ca.pem]
   The token may also come from NIMBO_AGENT_TOKEN (kept out of the process list).
 usage: nimbo agent token --cluster <uuid> [--uses N] [--ttl-hours H]   a self-registration token`;
 
@@ -16,7 +17,7 @@ export async function agentCli(argv: string[]): Promise<number> {
     options: {
       server: { type: 'string' }, driver: { type: 'string', default: 'simulator' }, hosts: { type: 'string', default: '1' },
       token: { type: 'string' }, 'data-dir': { type: 'string' }, cpus: { type: 'string' }, 'cpu-speed': { type: 'string' },
-      memory: { type: 'string' }, 'name-prefix': { type: 'string' }, help: { type: 'boolean' },
+      memory: { type: 'string' }, 'name-prefix': { type: 'string' }, ca: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   const hosts = Number(values.hosts);
@@ -29,7 +30,8 @@ export async function agentCli(argv: string[]): Promise<number> {
   const agent = await runAgent({
     server: values.server, driver: values.driver, hosts, token: values.token ?? process.env['NIMBO_AGENT_TOKEN'],
     dataDir: resolve(values['data-dir'] ?? process.env['NIMBO_DATA_DIR'] ?? 'data/agent'), cpus: num(values.cpus), cpuSpeed: num(values['cpu-speed']),
-    memory: memMiB === undefined ? undefined : memMiB * 1024 * 1024, namePrefix: values['name-prefix'], log: (m) => console.error(m),
+    memory: memMiB === undefined ? undefined : memMiB * 1024 * 1024, namePrefix: values['name-prefix'],
+    ca: (values.ca ?? process.env['NIMBO_AGENT_TLS_CA']) ? readFileSync(values.ca ?? process.env['NIMBO_AGENT_TLS_CA']!, 'utf8') : undefined, log: (m) => console.error(m),
   });
   console.log(`nimbo agent: ${hosts} ${values.driver} host(s) connecting to ${values.server}`);
   return new Promise<number>((done) => {

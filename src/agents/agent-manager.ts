@@ -5,6 +5,7 @@
  * Disconnected and then Alert after `ping.interval × ping.timeout` seconds.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Logger } from 'pino';
 import { CloudError } from '../api/errors.js';
 import type { Db } from '../db/dialect.js';
@@ -34,12 +35,15 @@ export interface AgentManagerOptions {
   port: number;
   host: string;
   msid: string;
+  /** PEM certificate and key: when both are set agents must connect with TLS (wss://). */
+  tls?: { cert: string; key: string } | undefined;
   /** Source of simulator mocks for a host that (re)connects. */
   mocksFor?: (hostId: number) => Promise<SimulatorMock[]>;
 }
 
 export class AgentManager {
   private wss: WebSocketServer | undefined;
+  private tlsServer: HttpsServer | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly listeners: VmStateListener[] = [];
   /** A host's pending close handling; a new hello for it waits for this first. */
@@ -64,18 +68,31 @@ export class AgentManager {
   }
 
   async start(): Promise<void> {
-    const wss = new WebSocketServer({ port: this.o.port, host: this.o.host, maxPayload: 16 * 1024 * 1024, perMessageDeflate: false, clientTracking: false });
-    await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
-    });
+    const common = { maxPayload: 16 * 1024 * 1024, perMessageDeflate: false, clientTracking: false };
+    let wss: WebSocketServer;
+    if (this.o.tls) {
+      // With certificates configured the agent port speaks only TLS, so secrets and tokens never cross in clear.
+      const server = createHttpsServer({ cert: this.o.tls.cert, key: this.o.tls.key });
+      this.tlsServer = server;
+      wss = new WebSocketServer({ ...common, server });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.o.port, this.o.host, () => resolve());
+      });
+    } else {
+      wss = new WebSocketServer({ ...common, port: this.o.port, host: this.o.host });
+      await new Promise<void>((resolve, reject) => {
+        wss.once('listening', resolve);
+        wss.once('error', reject);
+      });
+    }
     wss.on('error', (err) => this.log.error({ err }, 'agent listener error'));
-    const addr = wss.address();
+    const addr = this.tlsServer ? this.tlsServer.address() : wss.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : this.o.port;
     wss.on('connection', (ws) => this.accept(ws));
     this.wss = wss;
     await this.health.start();
-    this.log.info(`agent listener on ${this.o.host}:${this.boundPort}`);
+    this.log.info(`agent listener on ${this.o.host}:${this.boundPort}${this.o.tls ? ' (TLS)' : ''}`);
   }
 
   async stop(): Promise<void> {
@@ -83,6 +100,7 @@ export class AgentManager {
     for (const s of this.sessions.values()) s.ws.terminate();
     this.sessions.clear();
     await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
+    if (this.tlsServer) await new Promise<void>((r) => this.tlsServer!.close(() => r()));
   }
 
   /** Closes a host's connection (reconnectHost, deleteHost); the agent may come back. */

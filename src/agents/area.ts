@@ -1,7 +1,8 @@
 /**
  * The agents area: the agent listener (`services.agents`), hosts (`services.hosts`),
  * simulator mocks, and the demo zone on a new database. Options: `agentPort`
- * (NIMBO_AGENT_PORT, default 8250, 0 = random), `agentHost`, `demoZone` (NIMBO_DEMO).
+ * (NIMBO_AGENT_PORT, default 8250, 0 = random), `agentHost`, `demoZone` (NIMBO_DEMO), and
+ * `agentTlsCert`/`agentTlsKey` (NIMBO_AGENT_TLS_CERT/KEY, PEM files) to require TLS.
  */
 import type { Area } from '../area.js';
 import { AgentManager } from './agent-manager.js';
@@ -9,6 +10,7 @@ import { SimulatorMockService } from './simulator-mocks.js';
 import { HostService } from '../services/hosts/host.service.js';
 import { buildDemoZone, isNewCloud, startDemoAgent } from './demo-zone.js';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface AgentsServices {
   agents: AgentManager;
@@ -21,8 +23,12 @@ export const AGENTS_AREA: Area = {
   async create({ db, services, logger, options, dataDir }) {
     const port = Number(options['agentPort'] ?? process.env['NIMBO_AGENT_PORT'] ?? 8250);
     const host = options['agentHost'] ?? process.env['NIMBO_AGENT_HOST'] ?? '0.0.0.0';
+    const certFile = options['agentTlsCert'] ?? process.env['NIMBO_AGENT_TLS_CERT'];
+    const keyFile = options['agentTlsKey'] ?? process.env['NIMBO_AGENT_TLS_KEY'];
+    if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('NIMBO_AGENT_TLS_CERT and NIMBO_AGENT_TLS_KEY must be set together');
+    const tls = certFile && keyFile ? { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') } : undefined;
     const mocks = new SimulatorMockService(db);
-    const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), { port, host, msid: services.msid, mocksFor: (id) => mocks.mocksFor(id) });
+    const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), { port, host, msid: services.msid, tls, mocksFor: (id) => mocks.mocksFor(id) });
     mocks.attach(agents);
     const hosts = new HostService(db, services.events, agents);
     const demo = (options['demoZone'] ?? process.env['NIMBO_DEMO'] ?? 'true').toLowerCase() !== 'false';

@@ -47,11 +47,11 @@ export class ApiClient {
 
 let counter = 0;
 
-export async function startServer(dialect: DialectName, opts: { adminPassword?: string; demoZone?: boolean } = {}): Promise<TestServer> {
+export async function startServer(dialect: DialectName, opts: { adminPassword?: string; demoZone?: boolean; options?: Record<string, string> } = {}): Promise<TestServer> {
   const db = await freshDatabase(dialect);
   const app = await createApp({ dataDir: db.dataDir, dbUrl: db.url, port: 0, host: '127.0.0.1', adminPassword: opts.adminPassword ?? 'password', logLevel: false,
     // Agent listener on a random port; the demo zone only for tests that ask for it.
-    options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: opts.demoZone ? 'true' : 'false' } });
+    options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: opts.demoZone ? 'true' : 'false', ...opts.options } });
   const { port } = await app.listen();
   const endpoint = `http://127.0.0.1:${port}/client/api`;
   const creds = app.firstStartCredentials!;

@@ -5,45 +5,14 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { cs, csOk, csSkip } from '../helpers/cs-cli.js';
 
-const CLI = '/usr/bin/cloudstack';
-
-interface CliResult { code: number | null; out: any; stderr: string }
-
-function cs(s: TestServer, command: string, args: Record<string, string> = {}): Promise<CliResult> {
-  const argv = [command, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)];
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: s.db.dataDir,
-    CLOUDSTACK_ENDPOINT: s.endpoint, CLOUDSTACK_KEY: s.admin.opts.apiKey!, CLOUDSTACK_SECRET: s.admin.opts.secretKey!,
-    CLOUDSTACK_POLL_INTERVAL: '0.2', CLOUDSTACK_TIMEOUT: '60',
-  };
-  return new Promise((resolve, reject) => {
-    const p = spawn(CLI, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      let parsed: any = out;
-      try { parsed = JSON.parse(out); } catch { /* error output is not JSON */ }
-      resolve({ code, out: parsed, stderr: err });
-    });
-  });
-}
-
-async function ok(s: TestServer, command: string, args: Record<string, string> = {}): Promise<any> {
-  const r = await cs(s, command, args);
-  assert.equal(r.code, 0, `${command}: ${JSON.stringify(r.out)} ${r.stderr}`);
-  return r.out;
-}
-
-const skip = existsSync(CLI) ? false : 'the cs CLI (/usr/bin/cloudstack, Debian package cs) is not installed';
+const skip = csSkip;
+const ok = csOk;
 
 for (const dialect of dialectsUnderTest()) {
   describe(`infra through the cs CLI (${dialect})`, { skip }, () => {
