@@ -80,7 +80,7 @@ export interface SimulatorMock {
   id: number;
   /** Agent command type (`StartVm`) or CloudStack command class (`StartCommand`), or `PingCommand`. */
   name: string;
-  /** `result:fail`, `result:fault`, `wait:<ms>`, `enabled:false`, joined with `|`. */
+  /** `result:fail`, `result:fault`, `wait:<ms>`, `rate:<0..1>`, `enabled:false`, joined with `|`. */
   value: string;
   /** Uses left; null = unlimited. */
   count: number | null;

@@ -1,7 +1,8 @@
 /**
  * Fault injection for the simulator (CloudStack's mock configuration): rules per host, each
  * for one operation, `value` = `key:value|…` with `result:fail|fault`, `wait:<ms>`,
- * `enabled:false`; `count` uses (null = until cleaned up).
+ * `rate:<0..1>` (the result applies to that share of calls, at random), `enabled:false`;
+ * `count` uses (null = until cleaned up).
  */
 import type { SimulatorMock } from '../../protocol/messages.js';
 
@@ -27,11 +28,13 @@ export interface ParsedValue {
   enabled: boolean;
   waitMs: number;
   result: 'fail' | 'fault' | null;
+  /** Share of matching calls that get `result` (1 = every call). */
+  rate: number;
 }
 
 /** Parses `result:fail|wait:100`; throws on an unknown key or a bad number. */
 export function parseMockValue(value: string): ParsedValue {
-  const out: ParsedValue = { enabled: true, waitMs: 0, result: null };
+  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1 };
   for (const part of value.split('|').map((s) => s.trim()).filter(Boolean)) {
     const i = part.indexOf(':');
     const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
@@ -41,6 +44,10 @@ export function parseMockValue(value: string): ParsedValue {
       const n = Number(v);
       if (!Number.isFinite(n) || n < 0) throw new Error(`Invalid ${k} value ${v}`);
       out.waitMs = k === 'wait' ? n : out.waitMs;
+    } else if (k === 'rate') {
+      const n = Number(v);
+      if (v === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`Invalid rate value ${v}; use a number from 0 to 1`);
+      out.rate = n;
     } else if (k === 'result') {
       const r = v.toLowerCase();
       if (r !== 'fail' && r !== 'fault' && r !== 'success') throw new Error(`Invalid result ${v}; use fail, fault or success`);
@@ -52,6 +59,9 @@ export function parseMockValue(value: string): ParsedValue {
 
 /** The rules of one host; `take` consumes one use of the first matching rule. */
 export class MockBook {
+  /** Injectable for tests that need a repeatable sequence. */
+  constructor(private readonly random: () => number = Math.random) {}
+
   private rules: Array<SimulatorMock & { op: string; parsed: ParsedValue }> = [];
 
   set(mocks: SimulatorMock[]): void {
@@ -73,6 +83,7 @@ export class MockBook {
     const r = this.rules.find((x) => x.op === op && x.parsed.enabled && (x.count === null || x.count > 0));
     if (!r) return null;
     if (r.count !== null) r.count--;
-    return { waitMs: r.parsed.waitMs, fail: r.parsed.result === null ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
+    const hit = r.parsed.rate >= 1 || this.random() < r.parsed.rate;
+    return { waitMs: r.parsed.waitMs, fail: r.parsed.result === null || !hit ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
   }
 }

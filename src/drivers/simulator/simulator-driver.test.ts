@@ -39,7 +39,7 @@ describe('simulator fault injection', () => {
   });
 
   it('mock values are validated', () => {
-    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail' });
+    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1 });
     assert.throws(() => parseMockValue('colour:red'));
     assert.throws(() => parseMockValue('wait:-1'));
   });
