@@ -64,7 +64,7 @@ export class DownloadWorker {
     const ref = await k.selectFrom('template_store_refs').selectAll().where('id', '=', refId).executeTakeFirstOrThrow();
     const t = await k.selectFrom('templates').selectAll().where('id', '=', ref.template_id).executeTakeFirstOrThrow();
     const store = await k.selectFrom('image_stores').select(['path']).where('id', '=', ref.image_store_id).executeTakeFirstOrThrow();
-    const ev = (type: string, description: string, level: 'INFO' | 'ERROR' = 'INFO') => this.services.events.record({ type, description, level, userId: SYSTEM_USER_ID, accountId: t.account_id, domainId: t.domain_id, resourceType: 'VirtualMachineTemplate', resourceUuid: t.uuid });
+    const ev = (type: string, description: string, level: 'INFO' | 'ERROR' = 'INFO', trx?: typeof k) => this.services.events.record({ type, description, level, userId: SYSTEM_USER_ID, accountId: t.account_id, domainId: t.domain_id, resourceType: 'VirtualMachineTemplate', resourceUuid: t.uuid }, trx);
     try {
       if (!store.path) throw new Error('The image store has no local directory');
       const dir = join(store.path, t.is_iso ? 'iso' : 'template', 'tmpl', String(t.account_id), String(t.id));
@@ -97,13 +97,16 @@ export class DownloadWorker {
       await k.transaction().execute(async (trx) => {
         await trx.updateTable('template_store_refs').set({ download_state: 'DOWNLOADED', download_pct: 100, install_path: dest, size: info.virtualSize, physical_size: info.physicalSize }).where('id', '=', refId).execute();
         await trx.updateTable('templates').set({ size: info.virtualSize }).where('id', '=', t.id).execute();
+        await ev('TEMPLATE.DOWNLOAD.SUCCESS', `Downloaded ${t.name}`, 'INFO', trx);
       });
-      await ev('TEMPLATE.DOWNLOAD.SUCCESS', `Downloaded ${t.name}`);
     } catch (e) {
       if (this.stopped) return; // restarted by the next process
       const msg = (e as Error).message.slice(0, 4000);
-      await k.updateTable('template_store_refs').set({ download_state: 'DOWNLOAD_ERROR', error_str: msg }).where('id', '=', refId).execute();
-      await ev('TEMPLATE.DOWNLOAD.FAILED', `Failed to download ${t.name}: ${msg}`, 'ERROR');
+      // The outcome and its event commit together, so whoever sees the error also sees the event.
+      await k.transaction().execute(async (trx) => {
+        await trx.updateTable('template_store_refs').set({ download_state: 'DOWNLOAD_ERROR', error_str: msg }).where('id', '=', refId).execute();
+        await ev('TEMPLATE.DOWNLOAD.FAILED', `Failed to download ${t.name}: ${msg}`, 'ERROR', trx);
+      });
     }
   }
 
