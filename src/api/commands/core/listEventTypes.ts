@@ -1,6 +1,6 @@
 import { defineCommand, listOf } from '../../define-command.js';
 import { eventTypeResponse } from '../../responses/system.js';
-import { EVENT_TYPES } from '../../../services/events/event-types.js';
+import { EVENT_TYPES } from '../../../services/events/event-types.generated.js';
 
 export default defineCommand({
   name: 'listEventTypes',
