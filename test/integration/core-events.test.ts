@@ -1,7 +1,7 @@
 /** Every core state change writes its event, and only CloudStack's event types are ever written. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_TYPES } from '../../src/services/events/event-types.js';
+import { EVENT_TYPES } from '../../src/services/events/event-types.generated.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { raw } from '../helpers/http.js';
