@@ -28,6 +28,7 @@ describe('filters', () => {
     assert.equal(keeps('hypervisor', host(1, { hypervisor: 'KVM' })), false);
     assert.equal(keeps('hypervisor', host(1, { hypervisor: 'KVM' }), vmReq({ hypervisor: 'kvm' })), true);
     assert.equal(keeps('hypervisor', host(1, { hypervisor: 'KVM' }), vmReq({ hypervisor: null })), true);
+    assert.equal(keeps('hypervisor', host(1), vmReq({ hypervisor: 'KVM' })), true, 'a simulated host runs any template');
   });
   it('host-tags: the offering\'s host tag', () => {
     assert.equal(keeps('host-tags', host(1)), true);
