@@ -47,6 +47,14 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
     case 'DeleteVolume':
       await d.deleteVolume(c.volumeUuid, c.path ?? null);
       return {};
+    case 'ResizeVolume':
+      return { ...(await d.resizeVolume({ volumeUuid: c.volumeUuid, path: c.path, size: c.size, instanceName: c.instanceName })) };
+    case 'MigrateVolume':
+      return { ...(await d.migrateVolume({ volumeUuid: c.volumeUuid, path: c.path, destPoolPath: c.destPoolPath, instanceName: c.instanceName })) };
+    case 'CopyVolume':
+      return { ...(await d.copyVolume({ volumeUuid: c.volumeUuid, path: c.path, destPath: c.destPath })) };
+    case 'GetVolumeStats':
+      return { volumes: await d.volumeStats(c.volumeUuids) };
     case 'Snapshot':
       return { ...(await d.snapshot(c)) };
     case 'GetVmStats':

@@ -9,8 +9,12 @@ import type { HypervisorDriver, StartSpec } from './driver.js';
 export interface ContractEnv {
   /** A fresh driver for one host. */
   make(): Promise<HypervisorDriver>;
-  /** A writable directory usable as a pool path. */
+  /** A pool path (the simulator keeps its disks in memory, a real driver writes here). */
   poolPath: string;
+  /** A second pool path, for migrations. */
+  otherPoolPath: string;
+  /** A writable directory for copies (extraction to secondary storage). */
+  scratchDir: string;
 }
 
 const spec = (name: string): StartSpec => ({ instanceName: name, cpus: 1, cpuSpeed: 500, memoryMiB: 128, disks: [] });
@@ -69,6 +73,30 @@ export function driverContract(label: string, env: ContractEnv): void {
       assert.ok(snap.path.length > 0);
       await d.deleteVolume('v-blank', blank.path);
       await d.deleteVolume('v-blank', blank.path);
+    });
+
+    it('volumes: resize (offline and online), migrate (cold and live), copy out, stats say what storage holds', async () => {
+      const d = await env.make();
+      const v = await d.createVolume({ volumeUuid: 'v-life', poolPath: env.poolPath, size: 1024 ** 2 });
+      assert.deepEqual((await d.volumeStats(['v-life'])).map((x) => [x.uuid, x.path, x.size]), [['v-life', v.path, 1024 ** 2]]);
+      assert.equal((await d.resizeVolume({ volumeUuid: 'v-life', path: v.path, size: 2 * 1024 ** 2 })).size, 2 * 1024 ** 2);
+      await assert.rejects(d.resizeVolume({ volumeUuid: 'v-none', path: `${env.poolPath}/v-none`, size: 1 }));
+      const moved = await d.migrateVolume({ volumeUuid: 'v-life', path: v.path, destPoolPath: env.otherPoolPath });
+      assert.ok(moved.path.startsWith(env.otherPoolPath));
+      assert.equal(moved.size, 2 * 1024 ** 2);
+      await d.deleteVolume('v-life', v.path);
+      assert.deepEqual((await d.volumeStats(['v-life'])).map((x) => x.path), [moved.path]);
+      await d0(d);
+      await d.attachVolume('i-2-3-VM', { uuid: 'v-life', path: moved.path, type: 'DATADISK', deviceId: 1 });
+      assert.equal((await d.volumeStats(['v-life']))[0]!.instanceName, 'i-2-3-VM');
+      await d.resizeVolume({ volumeUuid: 'v-life', path: moved.path, size: 3 * 1024 ** 2, instanceName: 'i-2-3-VM' });
+      const live = await d.migrateVolume({ volumeUuid: 'v-life', path: moved.path, destPoolPath: env.poolPath, instanceName: 'i-2-3-VM' });
+      assert.equal(live.size, 3 * 1024 ** 2);
+      const copy = await d.copyVolume({ volumeUuid: 'v-life', path: live.path, destPath: `${env.scratchDir}/volumes/v-life.img` });
+      assert.ok(copy.size > 0 && copy.path === `${env.scratchDir}/volumes/v-life.img`);
+      await d.deleteVolume('v-life', moved.path);
+      await d.deleteVolume('v-life', live.path);
+      assert.deepEqual(await d.volumeStats(['v-life']), []);
     });
 
     it('ISO attach and detach need a known VM', async () => {

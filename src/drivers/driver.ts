@@ -31,6 +31,15 @@ export interface VolumeCreated {
   size: number;
 }
 
+export interface VolumeStat {
+  uuid: string;
+  path: string;
+  /** Virtual size in bytes. */
+  size: number;
+  /** The VM of this host the disk is attached to, if any. */
+  instanceName?: string;
+}
+
 export interface HypervisorDriver {
   /** Post: the host's current capacity and identity; never changes VM state. */
   hostInfo(): Promise<HostInfo>;
@@ -59,6 +68,20 @@ export interface HypervisorDriver {
   createVolume(p: { volumeUuid: string; poolPath: string; size: number; templatePath?: string | undefined }): Promise<VolumeCreated>;
   /** Post: the volume is gone; deleting an absent volume succeeds. */
   deleteVolume(volumeUuid: string, path: string | null): Promise<void>;
+  /**
+   * Post: the volume's virtual size is `size`; with `instanceName` the running VM sees the new
+   * size at once (online resize); throws for a volume that does not exist.
+   */
+  resizeVolume(p: { volumeUuid: string; path: string; size: number; instanceName?: string | undefined }): Promise<VolumeCreated>;
+  /**
+   * Post: a copy of the volume exists in `destPoolPath` (returned); the source is kept for the
+   * server to delete. With `instanceName` the running VM uses the copy from now on (live).
+   */
+  migrateVolume(p: { volumeUuid: string; path: string; destPoolPath: string; instanceName?: string | undefined }): Promise<VolumeCreated>;
+  /** Post: the file `destPath` holds a copy of the volume's content (for extraction). */
+  copyVolume(p: { volumeUuid: string; path: string; destPath: string }): Promise<{ path: string; size: number }>;
+  /** Post: the volumes the host's storage holds (all, or those named), with path and virtual size. */
+  volumeStats(volumeUuids?: string[]): Promise<VolumeStat[]>;
   /** Post: a point-in-time copy of the volume exists at the returned path. */
   snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }>;
   /** Post: statistics of the named (or all running) VMs; unknown names are skipped. */

@@ -53,6 +53,13 @@ export type AgentCommand =
   | { type: 'DetachVolume'; instanceName: string; volumeUuid: string }
   | { type: 'CreateVolume'; volumeUuid: string; name?: string; poolUuid?: string; poolPath: string; size: number; templatePath?: string }
   | { type: 'DeleteVolume'; volumeUuid: string; path?: string | null }
+  /** Grows or shrinks a disk; `instanceName` when it is attached to a running VM (online resize). */
+  | { type: 'ResizeVolume'; volumeUuid: string; path: string; size: number; instanceName?: string }
+  /** Copies a disk to another pool; `instanceName` when its VM runs (live: the VM switches to the copy). */
+  | { type: 'MigrateVolume'; volumeUuid: string; path: string; destPoolPath: string; instanceName?: string }
+  /** Writes a copy of a disk to a file (extractVolume's copy on secondary storage). */
+  | { type: 'CopyVolume'; volumeUuid: string; path: string; destPath: string }
+  | { type: 'GetVolumeStats'; volumeUuids?: string[] }
   | { type: 'Snapshot'; volumeUuid: string; path: string; snapshotUuid: string }
   | { type: 'GetVmStats'; instanceNames?: string[] }
   | { type: 'GetVmStates' }
@@ -63,7 +70,7 @@ export type AgentCommand =
 export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
-  'CreateVolume', 'DeleteVolume', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ConfigureSimulator', 'CleanupSimulator',
+  'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ConfigureSimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {

@@ -19,6 +19,7 @@ import type { TemplatesServices } from './templates/area.js';
 import type { LimitsServices } from './limits/area.js';
 import type { NetworksServices } from './networks/area.js';
 import type { VmsServices } from './vms/area.js';
+import type { VolumesServices } from './volumes/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -36,4 +37,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices & VolumesServices;

@@ -161,6 +161,10 @@ for (const dialect of dialectsUnderTest()) {
       const destroyed = (await user.ok('listVirtualMachines', {}))['virtualmachine'] ?? [];
       assert.ok(destroyed.length > 0 && destroyed.every((v: any) => v.state === 'Destroyed'));
       for (const v of destroyed) await s.admin.jobOk('expungeVirtualMachine', { id: v.id });
+      // Data disks outlive their VM (detached, still counted) until deleted.
+      const data = (await user.ok('listVolumes', { type: 'DATADISK' }))['volume'] ?? [];
+      assert.ok(data.every((v: any) => !('virtualmachineid' in v)));
+      for (const v of data) await user.ok('deleteVolume', { id: v.id });
       const acct = (await s.admin.ok('listAccounts', { name: user.accountName, listall: true }))['account'][0];
       assert.equal(Number(acct.vmtotal), 0);
       assert.equal(Number(acct.volumetotal), 0);

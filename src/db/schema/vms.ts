@@ -60,9 +60,29 @@ export interface VolumesTable {
   path: string | null;
   created: number;
   removed: number | null;
+  /** Bumped by every state transition (optimistic concurrency, like vm_instances). */
+  update_count: Generated<number>;
+  /** When it was last attached to its VM (epoch ms), null while detached. */
+  attached: number | null;
+  state_changed: number | null;
+  /** The pool a migration moved it off. */
+  last_pool_id: number | null;
+}
+
+/** extractVolume download links: a copy on the zone's secondary storage behind a token. */
+export interface VolumeExtractsTable {
+  id: Generated<number>;
+  uuid: string;
+  volume_id: number;
+  zone_id: number;
+  token: string;
+  install_path: string;
+  expires: number;
+  created: number;
 }
 
 export interface VmTables {
   vm_instances: VmInstancesTable;
   volumes: VolumesTable;
+  volume_extracts: VolumeExtractsTable;
 }

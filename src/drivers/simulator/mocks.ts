@@ -11,6 +11,7 @@ const ALIASES: Record<string, string> = {
   StartCommand: 'StartVm', StopCommand: 'StopVm', RebootCommand: 'RebootVm', MigrateCommand: 'MigrateVm', PrepareForMigrationCommand: 'ReceiveVm',
   AttachIsoCommand: 'AttachIso', AttachCommand: 'AttachVolume', DettachCommand: 'DetachVolume', CreateCommand: 'CreateVolume',
   DestroyCommand: 'DeleteVolume', CreateObjectCommand: 'CreateVolume', DeleteCommand: 'DeleteVolume', CopyCommand: 'CreateVolume',
+  ResizeVolumeCommand: 'ResizeVolume', MigrateVolumeCommand: 'MigrateVolume', CopyVolumeCommand: 'CopyVolume', GetVolumeStatsCommand: 'GetVolumeStats',
   CreateSnapshotCommand: 'Snapshot', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
   PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo',
 };

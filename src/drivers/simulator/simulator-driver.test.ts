@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { driverContract } from '../driver.contract.js';
@@ -5,7 +8,10 @@ import { SimulatorDriver } from './simulator-driver.js';
 import { parseMockValue } from './mocks.js';
 
 let n = 0;
-driverContract('simulator', { make: async () => new SimulatorDriver({ name: `sim-${++n}` }), poolPath: '/pool/primary' });
+driverContract('simulator', {
+  make: async () => new SimulatorDriver({ name: `sim-${++n}` }), poolPath: '/pool/primary', otherPoolPath: '/pool/other',
+  scratchDir: mkdtempSync(join(tmpdir(), 'nimbo-sim-contract-')),
+});
 
 describe('simulator fault injection', () => {
   it('defaults are CloudStack simulator defaults', async () => {

@@ -3,7 +3,9 @@
  * until VMs start), with configurable capacity, per-operation delays and fault injection.
  * It is a real driver: the agent runs it over the real protocol.
  */
-import type { HypervisorDriver, StartSpec, VmStats, VolumeCreated } from '../driver.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { HypervisorDriver, StartSpec, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook } from './mocks.js';
 
@@ -21,7 +23,19 @@ export interface SimulatorOptions {
   delayMs?: number;
   /** Probability 0..1 that a VM operation fails. */
   failureRate?: number;
+  /** The primary storage the host sees; by default the process-wide one. */
+  storage?: SimStorage;
 }
+
+/**
+ * Simulated primary storage, path → disk. Pools are shared storage, so every simulated host
+ * of one agent process sees the same disks (a disk created through one host can be attached
+ * through another of its cluster).
+ */
+export class SimStorage {
+  readonly disks = new Map<string, { uuid: string; size: number }>();
+}
+const SHARED_STORAGE = new SimStorage();
 
 interface SimVm {
   spec: MigratingVm;
@@ -32,10 +46,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class SimulatorDriver implements HypervisorDriver {
   private vms: Map<string, SimVm> | undefined;
-  private volumes: Map<string, VolumeCreated> | undefined;
+  private readonly storage: SimStorage;
   readonly mocks = new MockBook();
 
-  constructor(private readonly o: SimulatorOptions) {}
+  constructor(private readonly o: SimulatorOptions) {
+    this.storage = o.storage ?? SHARED_STORAGE;
+  }
 
   /** Consumes a mock or the random failure rate for one operation; throws a simulated failure. */
   private async gate(op: string): Promise<void> {
@@ -140,13 +156,66 @@ export class SimulatorDriver implements HypervisorDriver {
     await this.gate('CreateVolume');
     if (!(p.size >= 0)) throw new Error(`Invalid volume size ${p.size}`);
     const created = { path: `${p.poolPath.replace(/\/+$/, '')}/${p.volumeUuid}`, size: p.size };
-    (this.volumes ??= new Map()).set(p.volumeUuid, created);
+    this.storage.disks.set(created.path, { uuid: p.volumeUuid, size: p.size });
     return created;
   }
 
-  async deleteVolume(volumeUuid: string, _path: string | null): Promise<void> {
+  async deleteVolume(volumeUuid: string, path: string | null): Promise<void> {
     await this.gate('DeleteVolume');
-    this.volumes?.delete(volumeUuid);
+    if (path !== null) this.storage.disks.delete(path);
+    else for (const [k, d] of this.storage.disks) if (d.uuid === volumeUuid) this.storage.disks.delete(k);
+  }
+
+  private disk(path: string, uuid: string) {
+    const d = this.storage.disks.get(path);
+    if (!d || d.uuid !== uuid) throw new Error(`Volume ${uuid} does not exist at ${path}`);
+    return d;
+  }
+
+  async resizeVolume(p: { volumeUuid: string; path: string; size: number; instanceName?: string | undefined }): Promise<VolumeCreated> {
+    await this.gate('ResizeVolume');
+    if (!(p.size > 0)) throw new Error(`Invalid volume size ${p.size}`);
+    const d = this.disk(p.path, p.volumeUuid);
+    if (p.instanceName !== undefined) {
+      const vm = this.vm(p.instanceName);
+      vm.spec.disks = vm.spec.disks.map((x) => (x.uuid === p.volumeUuid ? { ...x, size: p.size } : x));
+    }
+    d.size = p.size;
+    return { path: p.path, size: p.size };
+  }
+
+  async migrateVolume(p: { volumeUuid: string; path: string; destPoolPath: string; instanceName?: string | undefined }): Promise<VolumeCreated> {
+    await this.gate('MigrateVolume');
+    const d = this.disk(p.path, p.volumeUuid);
+    const vm = p.instanceName === undefined ? undefined : this.vm(p.instanceName);
+    if (vm && vm.state !== 'Running') throw new Error(`VM ${p.instanceName} is not running`);
+    const path = `${p.destPoolPath.replace(/\/+$/, '')}/${p.volumeUuid}`;
+    this.storage.disks.set(path, { uuid: p.volumeUuid, size: d.size });
+    if (vm) vm.spec.disks = vm.spec.disks.map((x) => (x.uuid === p.volumeUuid ? { ...x, path } : x));
+    return { path, size: d.size };
+  }
+
+  /** The simulated disk has no bytes: the copy is a small descriptor naming it. */
+  async copyVolume(p: { volumeUuid: string; path: string; destPath: string }): Promise<{ path: string; size: number }> {
+    await this.gate('CopyVolume');
+    const d = this.disk(p.path, p.volumeUuid);
+    const body = `${JSON.stringify({ simulator: 'volume', uuid: p.volumeUuid, virtualSize: d.size })}\n`;
+    await mkdir(dirname(p.destPath), { recursive: true });
+    await writeFile(p.destPath, body, { mode: 0o600 });
+    return { path: p.destPath, size: Buffer.byteLength(body) };
+  }
+
+  async volumeStats(volumeUuids?: string[]): Promise<VolumeStat[]> {
+    await this.gate('GetVolumeStats');
+    const attached = new Map<string, string>();
+    for (const [name, v] of this.vms ?? []) for (const x of v.spec.disks) attached.set(x.uuid, name);
+    const out: VolumeStat[] = [];
+    for (const [path, d] of this.storage.disks) {
+      if (volumeUuids && !volumeUuids.includes(d.uuid)) continue;
+      const vm = attached.get(d.uuid);
+      out.push({ uuid: d.uuid, path, size: d.size, ...(vm ? { instanceName: vm } : {}) });
+    }
+    return out;
   }
 
   async snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }> {

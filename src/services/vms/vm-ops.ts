@@ -9,6 +9,7 @@ import { releaseHost, releasePool } from '../../allocation/reserve.js';
 import type { Db } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
 import { transition, type VmEvent } from '../../orchestration/state/vm-state.js';
+import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { agentSend, type VmStateReport } from './agent-port.js';
@@ -85,7 +86,9 @@ export class VmOps {
       await this.leaveHost(trx, vm);
       const so = await this.offering(vm, trx);
       await this.services.limits.releaseAll(trx, vm.account_id, { user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size) });
-      await trx.updateTable('volumes').set({ state: 'Destroy' }).where('vm_id', '=', vm.id).where('volume_type', '=', 'ROOT').where('removed', 'is', null).execute();
+      for (const v of await volumesOf(trx, vm.id)) {
+        if (v.volume_type === 'ROOT' && v.state !== 'Destroy') await volumeTransition(trx, volumeRef(v), 'DestroyRequested');
+      }
       await this.event(trx, caller, vm, 'VM.DESTROY', `Destroying VM ${vm.instance_name}`);
     });
     return expunge ? this.expunge(caller, vmId) : loadVm(this.db, vmId);
@@ -98,14 +101,18 @@ export class VmOps {
       const so = await this.offering(vm, trx);
       await this.services.limits.reserveAll(trx, vm.account_id, { user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size) });
       await transition(trx, ref(vm), 'RecoveryRequested');
-      await trx.updateTable('volumes').set((eb) => ({ state: eb.case().when('pool_id', 'is', null).then('Allocated').else('Ready').end() }))
-        .where('vm_id', '=', vm.id).where('state', '=', 'Destroy').execute();
+      for (const v of await volumesOf(trx, vm.id)) {
+        if (v.state === 'Destroy') await volumeTransition(trx, volumeRef(v), v.pool_id === null ? 'RecoverAllocated' : 'RecoverRequested');
+      }
       await this.event(trx, caller, vm, 'VM.RECOVER', `Recovering VM ${vm.instance_name}`);
     });
     return loadVm(this.db, vmId);
   }
 
-  /** Deletes the disks on their pools and marks everything removed; counts and pool room go back. */
+  /**
+   * Deletes the root disk on its pool and marks it and the VM removed; counts and pool room go
+   * back. Data disks survive, detached (CloudStack's VolumeOrchestrator.cleanupVolumes).
+   */
   async expunge(caller: Caller, vmId: number): Promise<VmRow> {
     let vm = await loadVm(this.db, vmId);
     if (vm.state === 'Running') vm = await this.stop(caller, vmId, true);
@@ -113,7 +120,8 @@ export class VmOps {
     requireState(vm, ['Destroyed', 'Error', 'Expunging'], 'expunge');
     const r = await transition(this.db.kysely, ref(vm), 'ExpungeOperation');
     vm = { ...vm, ...r };
-    const vols = await volumesOf(this.db, vm.id);
+    const all = await volumesOf(this.db, vm.id);
+    const vols = all.filter((v) => v.volume_type === 'ROOT');
     for (const v of vols) {
       if (v.pool_id === null || v.path === null) continue;
       const host = vm.last_host_id;
@@ -127,7 +135,17 @@ export class VmOps {
       await transition(trx, ref(vm), 'ExpungeOperation', { removed: now, host_id: null });
       await this.leaveHost(trx, vm);
       for (const v of vols) if (v.pool_id !== null) await releasePool(trx, v.pool_id, Number(v.size));
-      await trx.updateTable('volumes').set({ state: 'Expunged', removed: now }).where('vm_id', '=', vm.id).where('removed', 'is', null).execute();
+      for (const v of await volumesOf(trx, vm.id)) {
+        if (v.volume_type !== 'ROOT') {
+          await trx.updateTable('volumes').set({ vm_id: null, device_id: null, attached: null }).where('id', '=', v.id).execute();
+          await this.services.events.record({ type: 'VOLUME.DETACH', description: `Detaching volume ${v.name} from expunged VM ${vm.instance_name}`, userId: caller.userId, accountId: v.account_id, domainId: v.domain_id, resourceType: 'Volume', resourceUuid: v.uuid }, trx);
+          continue;
+        }
+        let cur = volumeRef(v);
+        if (cur.state !== 'Destroy') cur = await volumeTransition(trx, cur, 'DestroyRequested');
+        cur = await volumeTransition(trx, cur, 'ExpungingRequested');
+        await volumeTransition(trx, cur, 'OperationSucceeded', { removed: now });
+      }
       const so = await this.offering(vm, trx);
       await this.services.limits.releaseAll(trx, vm.account_id, {
         volume: vols.length, primary_storage: vols.reduce((s, v) => s + Number(v.size), 0),

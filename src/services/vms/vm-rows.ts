@@ -1,5 +1,6 @@
 /** VM rows: loading with access checks, and the small helpers the VM services share. */
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
 import { CloudError, paramError } from '../../api/errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { VmInstancesTable, VolumesTable } from '../../db/schema/vms.js';
@@ -25,8 +26,10 @@ export async function vmForCaller(db: Db, scoper: Scoper, caller: Caller, id: nu
   return vm;
 }
 
-export async function volumesOf(db: Db, vmId: number): Promise<VolumeRow[]> {
-  return db.kysely.selectFrom('volumes').selectAll().where('vm_id', '=', vmId).where('removed', 'is', null).orderBy('id').execute();
+/** The VM's volumes (root first); `db` may be a transaction. */
+export async function volumesOf(db: Db | Kysely<Database>, vmId: number): Promise<VolumeRow[]> {
+  const k = 'kysely' in db && 'dialect' in db ? (db as Db).kysely : (db as Kysely<Database>);
+  return k.selectFrom('volumes').selectAll().where('vm_id', '=', vmId).where('removed', 'is', null).orderBy('id').execute();
 }
 
 export function requireState(vm: VmRow, states: string[], action: string): void {

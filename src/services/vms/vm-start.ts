@@ -14,6 +14,7 @@ import { loadSnapshot } from '../../allocation/snapshot.js';
 import { emptyAvoid, type VmRequirements } from '../../allocation/types.js';
 import type { Db } from '../../db/dialect.js';
 import { transition } from '../../orchestration/state/vm-state.js';
+import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { agentSend } from './agent-port.js';
@@ -108,7 +109,8 @@ export class VmStarter {
     const c = await reserveFirst(this.db.kysely, candidates, req, f, async (trx, c) => {
       for (const [i, v] of vols.entries()) {
         if (req.disks[i]!.poolId !== undefined) continue;
-        await trx.updateTable('volumes').set({ pool_id: c.pools[i]!, state: 'Creating' }).where('id', '=', v.id).execute();
+        const cur = await trx.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
+        await volumeTransition(trx, volumeRef(cur), 'CreateRequested', { pool_id: c.pools[i]! });
       }
       const r = await transition(trx, ref(vm), 'OperationRetry', { host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId });
       next = { ...vm, state: r.state, update_count: r.update_count, host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId };
@@ -120,7 +122,7 @@ export class VmStarter {
   private async bringUp(vm: VmRow, vols: VolumeRow[], c: Placement): Promise<void> {
     const db = vmDb(this.db.kysely);
     for (const [i, v] of vols.entries()) {
-      const now = await this.db.kysely.selectFrom('volumes').select(['state', 'path']).where('id', '=', v.id).executeTakeFirstOrThrow();
+      const now = await this.db.kysely.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
       if (now.state === 'Ready') continue;
       const pool = await this.db.kysely.selectFrom('storage_pools').select(['uuid', 'path']).where('id', '=', c.pools[i]!).executeTakeFirstOrThrow();
       const tpl = v.template_id === null ? undefined : await db.selectFrom('template_store_refs').select(['install_path']).where('template_id', '=', v.template_id)
@@ -130,7 +132,7 @@ export class VmStarter {
         ...(tpl?.install_path ? { templatePath: tpl.install_path } : {}),
       });
       const path = typeof r['path'] === 'string' ? r['path'] : `${pool.path}/${v.uuid}`;
-      await this.db.kysely.updateTable('volumes').set({ state: 'Ready', path }).where('id', '=', v.id).execute();
+      await volumeTransition(this.db.kysely, volumeRef(now), 'OperationSucceeded', { path });
     }
     const so = await db.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     const iso = vm.iso_id === null ? undefined : await db.selectFrom('template_store_refs').select('install_path').where('template_id', '=', vm.iso_id).where('zone_id', '=', vm.zone_id).executeTakeFirst();
@@ -148,10 +150,10 @@ export class VmStarter {
     await this.db.kysely.transaction().execute(async (trx) => {
       await releaseHost(trx, c.host.id, cpuNeed(req), memNeed(req));
       for (const [i, v] of vols.entries()) {
-        const now = await trx.selectFrom('volumes').select('state').where('id', '=', v.id).executeTakeFirstOrThrow();
+        const now = await trx.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
         if (now.state !== 'Creating') continue;
         await releasePool(trx, c.pools[i]!, Number(v.size));
-        await trx.updateTable('volumes').set({ pool_id: null, state: 'Allocated' }).where('id', '=', v.id).execute();
+        await volumeTransition(trx, volumeRef(now), 'OperationFailed', { pool_id: null });
       }
       await trx.updateTable('vm_instances').set({ host_id: null }).where('id', '=', vm.id).execute();
     });
