@@ -4,6 +4,7 @@
  * buildACLSearchParameters / checkAccess).
  */
 import type { SelectQueryBuilder } from 'kysely';
+import type { Args } from '../../db/prepared.js';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import { isRootAdmin } from '../caller.js';
@@ -106,17 +107,39 @@ export class Scoper {
 
   /** Adds the scope's WHERE clause; `accountCol`/`domainCol` name the owner columns. */
   apply<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, scope: ListScope, accountCol: string, domainCol: string): QB {
-    switch (scope.kind) {
-      case 'all':
-        return qb;
-      case 'account':
-        return qb.where(accountCol as any, '=', scope.accountId) as QB;
-      case 'domain':
-        if (!scope.recursive) return qb.where(domainCol as any, '=', scope.domainId) as QB;
-        return qb.where(domainCol as any, 'in', (eb: any) =>
-          eb.selectFrom('domains').select('id').where('path', 'like', `${scope.path.replace(/[\\%_]/g, (c) => '\\' + c)}%`),
-        ) as QB;
-    }
+    const args = scopeArgs(scope);
+    return applyScopeShape(qb, scopeShape(scope), accountCol, domainCol, ((n: string) => args[n]) as Args);
+  }
+}
+
+/** What of a scope changes a query's SQL text (for query templates, db/prepared.ts). */
+export function scopeShape(scope: ListScope): string {
+  return scope.kind === 'domain' && scope.recursive ? 'subtree' : scope.kind;
+}
+
+/** The values a scope binds, under the names applyScopeShape reads. */
+export function scopeArgs(scope: ListScope): Record<string, unknown> {
+  switch (scope.kind) {
+    case 'all':
+      return {};
+    case 'account':
+      return { scopeAccount: scope.accountId };
+    case 'domain':
+      return scope.recursive ? { scopePath: `${scope.path.replace(/[\\%_]/g, (c) => '\\' + c)}%` } : { scopeDomain: scope.domainId };
+  }
+}
+
+/** The scope's WHERE clause for a shape, its values from `$` (Scoper.apply and templates). */
+export function applyScopeShape<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, shape: string, accountCol: string, domainCol: string, $: Args): QB {
+  switch (shape) {
+    case 'all':
+      return qb;
+    case 'account':
+      return qb.where(accountCol as any, '=', $('scopeAccount')) as QB;
+    case 'domain':
+      return qb.where(domainCol as any, '=', $('scopeDomain')) as QB;
+    default:
+      return qb.where(domainCol as any, 'in', (eb: any) => eb.selectFrom('domains').select('id').where('path', 'like', $('scopePath'))) as QB;
   }
 }
 

@@ -13,6 +13,7 @@ import type { ListScope, Scoper } from './scope.js';
 import { hashPassword, newApiKey, verifyPassword } from './password.js';
 import { isValidTimeZone } from '../../util/timezones.js';
 import type { Page } from '../paging.js';
+import { QueryTemplate } from '../../db/prepared.js';
 
 export interface NewUser {
   username: string;
@@ -24,6 +25,9 @@ export interface NewUser {
   userUuid?: string | undefined;
   isDefault?: boolean;
 }
+
+/** Every listAccounts row carries its users: a query template (db/prepared.ts) per list length. */
+const USERS_OF_ACCOUNTS = new QueryTemplate((k, $, n) => userQuery(k).where('u.account_id', 'in', $.list<number>('ids', Number(n))).orderBy('u.id'));
 
 export class UserService {
   onChange: () => void = () => {};
@@ -182,7 +186,7 @@ export class UserService {
   async byAccounts(accountIds: number[]): Promise<Map<number, UserRow[]>> {
     const out = new Map<number, UserRow[]>();
     if (accountIds.length === 0) return out;
-    const rows = (await userQuery(this.db.kysely).where('u.account_id', 'in', accountIds).orderBy('u.id').execute()) as UserRow[];
+    const rows = (await USERS_OF_ACCOUNTS.execute(this.db.kysely, String(accountIds.length), { ids: accountIds })) as UserRow[];
     for (const r of rows) {
       const list = out.get(r.account_id) ?? [];
       list.push(r);

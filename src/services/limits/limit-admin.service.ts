@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import type { Database } from '../../db/schema/index.js';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
@@ -33,6 +34,16 @@ export interface OwnerParams {
   account?: string | undefined;
   domainid?: number | undefined;
 }
+
+/** The limits and counts of a page of owners in one round trip of plain SQL, a template per page length (db/prepared.ts). */
+const LIMITS_AND_COUNTS = new QueryTemplate<{ l: number; type: string; owner_id: number; v: number }>((k, $, n) => {
+  const ids = sql.join($.list('ids', Number(n)));
+  const q = sql<{ l: number; type: string; owner_id: number; v: number }>`
+      select 1 as l, type, owner_id, max as v from resource_limits where owner_type = ${$('kind')} and owner_id in (${ids})
+      union all
+      select 0 as l, type, owner_id, count as v from resource_counts where owner_type = ${$('kind')} and owner_id in (${ids})`;
+  return { compile: () => q.compile(k) };
+});
 
 export class LimitAdminService {
   constructor(
@@ -175,13 +186,10 @@ export class LimitAdminService {
     if (owners.length === 0) return out;
     const ids = owners.map((o) => o.id);
     // One round trip of plain SQL: these fields ride on every listAccounts, a hot path (core bench).
-    const rows = await sql<{ l: number; type: string; owner_id: number; v: number }>`
-      select 1 as l, type, owner_id, max as v from resource_limits where owner_type = ${kind} and owner_id in (${sql.join(ids)})
-      union all
-      select 0 as l, type, owner_id, count as v from resource_counts where owner_type = ${kind} and owner_id in (${sql.join(ids)})`.execute(this.db.kysely);
+    const rows = await LIMITS_AND_COUNTS.execute(this.db.kysely, String(ids.length), { kind, ids });
     const lim = new Map<string, number>();
     const cnt = new Map<string, number>();
-    for (const r of rows.rows) (Number(r.l) === 1 ? lim : cnt).set(`${r.owner_id}:${r.type}`, Number(r.v));
+    for (const r of rows) (Number(r.l) === 1 ? lim : cnt).set(`${r.owner_id}:${r.type}`, Number(r.v));
     for (const o of owners) {
       const fields: Record<string, string | number> = {};
       for (const t of RESOURCE_TYPES) {

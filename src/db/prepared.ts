@@ -1,0 +1,89 @@
+/**
+ * Query templates for hot paths. Kysely builds an operation tree and compiles it to SQL on
+ * every execution; for a query run thousands of times a second with the same shape only
+ * the bound values change. A template is built once per shape (a string the caller makes
+ * from everything that changes the SQL text) with placeholder values from `$`, compiled,
+ * and afterwards executed with the real values put in the placeholders' parameter slots —
+ * the same SQL text and parameter order Kysely itself would produce, on every dialect.
+ *
+ * Rule for `build`: every value that varies between calls comes from `$` (or `$.list` for
+ * an `in (…)` list, whose length must be part of the shape); everything else must follow
+ * from the shape alone. A placeholder that Kysely did not bind as a whole parameter (used
+ * in `sql.lit`, concatenated, …) is detected at compile time and throws.
+ */
+import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import type { Database } from './schema/index.js';
+
+const MARK = '\u0000nimbo-arg:';
+const END = '\u0001';
+
+export interface Args {
+  /** A placeholder for the value `args[name]`. */
+  <T = unknown>(name: string): T;
+  /** Placeholders for the `n` elements of the array `args[name]`. */
+  list<T = unknown>(name: string, n: number): T[];
+}
+
+const $: Args = Object.assign(<T>(name: string) => `${MARK}${name}${END}` as unknown as T, {
+  list: <T>(name: string, n: number) => Array.from({ length: n }, (_, i) => `${MARK}${name}\u0000${i}${END}` as unknown as T),
+});
+
+/** A parameter slot: a constant of the shape, or where to read the call's value. */
+type Slot = { value: unknown } | { name: string; index?: number };
+
+interface Compiled {
+  sql: string;
+  slots: Slot[];
+}
+
+function compileTemplate(q: Compilable<unknown>): Compiled {
+  const c = q.compile();
+  const slots = c.parameters.map((p): Slot => {
+    if (typeof p !== 'string' || !p.includes(MARK)) return { value: p };
+    if (!p.startsWith(MARK) || !p.endsWith(END) || p.indexOf(END) !== p.length - 1) throw new Error(`query template: placeholder used inside a value (${JSON.stringify(p)})`);
+    const [name, index] = p.slice(MARK.length, -1).split('\u0000');
+    return index === undefined ? { name: name! } : { name: name!, index: Number(index) };
+  });
+  if (c.sql.includes(MARK)) throw new Error('query template: a placeholder was inlined into the SQL text');
+  return { sql: c.sql, slots };
+}
+
+export class QueryTemplate<R> {
+  // Per dialect adapter (shared by a Kysely instance and its transactions): the SQL text
+  // depends on the dialect only.
+  private readonly byAdapter = new WeakMap<object, Map<string, Compiled>>();
+
+  constructor(
+    private readonly build: (k: Kysely<Database>, $: Args, shape: string) => Compilable<R>,
+    /** Shapes kept per dialect; the oldest is dropped first. */
+    private readonly maxShapes = 64,
+  ) {}
+
+  /** The compiled query for `shape` with `args` bound, ready for `k.executeQuery`. */
+  compiled(k: Kysely<Database>, shape: string, args: Record<string, unknown>): CompiledQuery<R> {
+    const adapter = k.getExecutor().adapter as object;
+    let shapes = this.byAdapter.get(adapter);
+    if (!shapes) this.byAdapter.set(adapter, (shapes = new Map()));
+    let t = shapes.get(shape);
+    if (!t) {
+      t = compileTemplate(this.build(k, $, shape));
+      if (shapes.size >= this.maxShapes) shapes.delete(shapes.keys().next().value!);
+      shapes.set(shape, t);
+    }
+    const params = new Array<unknown>(t.slots.length);
+    for (let i = 0; i < t.slots.length; i++) {
+      const s = t.slots[i]!;
+      if ('value' in s) params[i] = s.value;
+      else {
+        const v = args[s.name];
+        if (v === undefined) throw new Error(`query template: no value for ${s.name}`);
+        params[i] = s.index === undefined ? v : (v as unknown[])[s.index];
+      }
+    }
+    return CompiledQuery.raw(t.sql, params) as CompiledQuery<R>;
+  }
+
+  async execute(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<R[]> {
+    return (await k.executeQuery(this.compiled(k, shape, args))).rows;
+  }
+}
