@@ -27,6 +27,8 @@ export type PowerState = 'Running' | 'Stopped';
 export interface VmState {
   instanceName: string;
   state: PowerState;
+  /** The ISO in the VM's CD-ROM, when the driver reports it (the simulator does). */
+  isoPath?: string;
 }
 
 export interface DiskSpec {

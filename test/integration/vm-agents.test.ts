@@ -14,6 +14,7 @@ import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { VmFixtures } from '../helpers/vm-fixtures.js';
 import { SYSTEM_CALLER } from '../../src/services/vms/area.js';
+import { agentSend } from '../../src/services/vms/agent-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
@@ -35,10 +36,12 @@ for (const dialect of dialectsUnderTest()) {
     const ids: Record<string, string> = {};
     let hosts: string[] = [];
     const TOKEN = 'vm-test-token';
+    let fx: VmFixtures;
+    let zoneId = 0;
 
     before(async () => {
       s = await startServer(dialect);
-      const fx = new VmFixtures(s.app.db);
+      fx = new VmFixtures(s.app.db);
       await fx.init();
       const z = (await s.admin.ok('createZone', { name: 'z1', networktype: 'Advanced', dns1: '8.8.8.8', internaldns1: '10.0.0.2' }))['zone'];
       await s.admin.ok('updateZone', { id: z.id, allocationstate: 'Enabled' });
@@ -62,7 +65,7 @@ for (const dialect of dialectsUnderTest()) {
         return r['count'] === 2 ? r['host'] : undefined;
       });
       hosts = up.map((h: any) => h.id).sort();
-      const zoneId = (await s.app.db.kysely.selectFrom('zones').select('id').where('uuid', '=', z.id).executeTakeFirstOrThrow()).id;
+      zoneId = (await s.app.db.kysely.selectFrom('zones').select('id').where('uuid', '=', z.id).executeTakeFirstOrThrow()).id;
       ids['zone'] = z.id;
       ids['so'] = (await fx.serviceOffering()).uuid;
       ids['tpl'] = (await fx.template(zoneId)).uuid;
@@ -130,6 +133,107 @@ for (const dialect of dialectsUnderTest()) {
       const c = (await deploy())['virtualmachine'];
       assert.notEqual(c.hostid, a.hostid);
       for (const v of [a, b, c]) await s.admin.jobOk('destroyVirtualMachine', { id: v.id, expunge: true });
+    });
+
+    /** What the simulator agent holds for a VM (its state report carries the CD-ROM's ISO). */
+    const agentVm = async (hostUuid: string, vmUuid: string) => {
+      const name = (await s.app.db.kysely.selectFrom('vm_instances').select('instance_name').where('uuid', '=', vmUuid).executeTakeFirstOrThrow()).instance_name;
+      const r = await agentSend(s.app.services, (await hostRow(hostUuid)).id, { type: 'GetVmStates' });
+      return (r['vms'] as Array<{ instanceName: string; state: string; isoPath?: string }>).find((v) => v.instanceName === name);
+    };
+
+    it('attachIso hands the agent the ISO\'s path on secondary storage; detachIso empties the CD-ROM', async () => {
+      const iso = await fx.template(zoneId, { is_iso: 1, format: 'ISO', hypervisor_type: 'None' });
+      const path = (await s.app.db.kysely.selectFrom('template_store_refs').select('install_path').where('template_id', '=', iso.id).executeTakeFirstOrThrow()).install_path;
+      const vm = (await deploy())['virtualmachine'];
+      assert.equal((await agentVm(vm.hostid, vm.id))?.isoPath, undefined);
+      const attached = (await s.admin.jobOk('attachIso', { id: iso.uuid, virtualmachineid: vm.id }))['virtualmachine'];
+      assert.equal(attached.isoid, iso.uuid);
+      assert.equal((await agentVm(vm.hostid, vm.id))?.isoPath, path);
+      await s.admin.jobOk('detachIso', { virtualmachineid: vm.id });
+      assert.equal((await agentVm(vm.hostid, vm.id))?.isoPath, undefined);
+
+      // An ISO with no copy in the VM's zone cannot be mounted: refused, nothing recorded.
+      const elsewhere = await fx.template(zoneId, { is_iso: 1, format: 'ISO', hypervisor_type: 'None' });
+      await s.app.db.kysely.updateTable('template_store_refs').set({ download_state: 'DOWNLOAD_IN_PROGRESS' }).where('template_id', '=', elsewhere.id).execute();
+      const refused = await s.admin.job('attachIso', { id: elsewhere.uuid, virtualmachineid: vm.id });
+      assert.equal(refused['jobstatus'], 2);
+      assert.match(refused['jobresult'].errortext, /not ready/);
+      assert.equal((await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].isoid, undefined);
+
+      // Attached while stopped, the ISO comes with the next start.
+      await s.admin.jobOk('stopVirtualMachine', { id: vm.id });
+      await s.admin.jobOk('attachIso', { id: iso.uuid, virtualmachineid: vm.id });
+      const started = (await s.admin.jobOk('startVirtualMachine', { id: vm.id }))['virtualmachine'];
+      assert.equal((await agentVm(started.hostid, vm.id))?.isoPath, path);
+      await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+    });
+
+    it('migrateVirtualMachine moves a running VM live within its cluster, with the capacity; refuses a full host and illegal states', async () => {
+      const vm = (await deploy())['virtualmachine'];
+      const other = hosts.find((h) => h !== vm.hostid)!;
+      const before = { src: await hostRow(vm.hostid), dst: await hostRow(other) };
+      const moved = (await s.admin.jobOk('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: other }))['virtualmachine'];
+      assert.equal(moved.state, 'Running');
+      assert.equal(moved.hostid, other);
+      assert.equal((await agentVm(other, vm.id))?.state, 'Running', 'the VM runs on the destination agent');
+      assert.equal(await agentVm(vm.hostid, vm.id), undefined, 'and no longer on the source');
+      assert.equal(Number((await hostRow(other)).cpu_allocated), Number(before.dst.cpu_allocated) + 500);
+      assert.equal(Number((await hostRow(vm.hostid)).cpu_allocated), Number(before.src.cpu_allocated) - 500);
+      const ev = await s.admin.ok('listEvents', { type: 'VM.MIGRATE', listall: true });
+      assert.ok(ev['event'].some((e: any) => e.description.includes('Migrating VM')));
+
+      // The destination has no room: refused, the VM stays where it is, nothing reserved.
+      await s.app.db.kysely.updateTable('hosts').set({ cpu_allocated: 4000 }).where('uuid', '=', vm.hostid).execute();
+      const full = await s.admin.job('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: vm.hostid });
+      assert.equal(full['jobstatus'], 2);
+      assert.equal(full['jobresult'].errorcode, 533);
+      assert.equal(Number((await hostRow(vm.hostid)).cpu_allocated), 4000);
+      await s.app.db.kysely.updateTable('hosts').set({ cpu_allocated: Number(before.src.cpu_allocated) - 500 }).where('uuid', '=', vm.hostid).execute();
+      const still = (await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0];
+      assert.deepEqual([still.state, still.hostid], ['Running', other]);
+
+      // Illegal: to the host it runs on; a stopped VM; and (as a user) not at all.
+      const same = await s.admin.job('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: other });
+      assert.equal(same['jobstatus'], 2);
+      await s.admin.jobOk('stopVirtualMachine', { id: vm.id });
+      const stopped = await s.admin.job('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: vm.hostid });
+      assert.equal(stopped['jobstatus'], 2);
+      assert.equal((await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Stopped');
+      await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+    });
+
+    it('keeps resource counts exact through a deploy into Error, its expunge, and a failed start started again', async () => {
+      const totals = async () => {
+        const a = (await s.admin.ok('listAccounts', { name: 'admin', listall: true }))['account'][0];
+        return { vm: Number(a.vmtotal), cpu: Number(a.cputotal), mem: Number(a.memorytotal), vol: Number(a.volumetotal) };
+      };
+      const base = await totals();
+      // Every host refuses the start: the deploy ends in Error and its counts stay until the VM goes.
+      for (const h of hosts) await s.admin.ok('configureSimulator', { name: 'StartCommand', value: 'result:fail', hostid: h, count: 1 });
+      const failed = await s.admin.job('deployVirtualMachine', { zoneid: ids['zone']!, serviceofferingid: ids['so']!, templateid: ids['tpl']! });
+      assert.equal(failed['jobstatus'], 2);
+      const errored = (await s.admin.ok('listVirtualMachines', { state: 'Error', listall: true }))['virtualmachine'];
+      assert.equal(errored.length, 1);
+      assert.deepEqual(await totals(), { vm: base.vm + 1, cpu: base.cpu + 1, mem: base.mem + 512, vol: base.vol + 1 });
+      await s.admin.jobOk('destroyVirtualMachine', { id: errored[0].id });
+      assert.deepEqual(await totals(), base);
+
+      // A start that fails returns the VM to Stopped; starting it again changes no count.
+      const vm = (await deploy())['virtualmachine'];
+      await s.admin.jobOk('stopVirtualMachine', { id: vm.id });
+      const one = await totals();
+      for (const h of hosts) await s.admin.ok('configureSimulator', { name: 'StartCommand', value: 'result:fail', hostid: h, count: 1 });
+      assert.equal((await s.admin.job('startVirtualMachine', { id: vm.id }))['jobstatus'], 2);
+      assert.equal((await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Stopped');
+      assert.deepEqual(await totals(), one);
+      assert.equal((await s.admin.jobOk('startVirtualMachine', { id: vm.id }))['virtualmachine'].state, 'Running');
+      assert.deepEqual(await totals(), one);
+      // A full recount agrees with the counts kept along the way.
+      await s.admin.ok('updateResourceCount', { domainid: (await s.admin.ok('listDomains', { name: 'ROOT' }))['domain'][0].id, account: 'admin' });
+      assert.deepEqual(await totals(), one);
+      await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+      assert.deepEqual(await totals(), base);
     });
   });
 }

@@ -234,7 +234,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async vmStates(): Promise<VmState[]> {
     const out: VmState[] = [];
-    for (const [name, v] of this.vms ?? []) out.push({ instanceName: name, state: v.state });
+    for (const [name, v] of this.vms ?? []) out.push(v.spec.isoPath ? { instanceName: name, state: v.state, isoPath: v.spec.isoPath } : { instanceName: name, state: v.state });
     return out;
   }
 }

@@ -127,7 +127,15 @@ export class VmService {
       if (!iso?.is_iso) throw paramError('Unable to find an ISO with the specified id');
       if (vm.iso_id !== null) throw new CloudError('InvalidState', 'An ISO is already attached to the VM; detach it first');
     } else if (vm.iso_id === null) throw new CloudError('InvalidState', 'No ISO is attached to the VM');
-    if (vm.state === 'Running') await agentSend(this.services, vm.host_id!, { type: isoId === null ? 'DetachIso' : 'AttachIso', instanceName: vm.instance_name });
+    if (vm.state === 'Running') {
+      if (isoId === null) await agentSend(this.services, vm.host_id!, { type: 'DetachIso', instanceName: vm.instance_name });
+      else {
+        // The hypervisor mounts the ISO from the zone's secondary storage, as a start does (vm-start.ts).
+        const copy = await this.db.kysely.selectFrom('template_store_refs').select('install_path').where('template_id', '=', isoId).where('zone_id', '=', vm.zone_id).where('download_state', '=', 'DOWNLOADED').where('removed', 'is', null).executeTakeFirst();
+        if (!copy?.install_path) throw new CloudError('InvalidState', 'The ISO is not ready in the zone of the VM: wait for its download to finish');
+        await agentSend(this.services, vm.host_id!, { type: 'AttachIso', instanceName: vm.instance_name, isoPath: copy.install_path });
+      }
+    }
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.updateTable('vm_instances').set({ iso_id: isoId }).where('id', '=', id).execute();
       await this.services.events.record({ type: isoId === null ? 'ISO.DETACH' : 'ISO.ATTACH', description: `${isoId === null ? 'Detaching an ISO from' : 'Attaching an ISO to'} VM ${vm.instance_name}`, userId: caller.userId, accountId: vm.account_id, domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid }, trx);
