@@ -30,5 +30,6 @@ export function consumed(h: HostInfo, cpuFactor: number, memFactor: number): num
   return Math.max(cpu, mem);
 }
 
-export const hostCpuFactor = (h: HostInfo, global: number) => h.cpuFactor ?? global;
-export const hostMemFactor = (h: HostInfo, global: number) => h.memFactor ?? global;
+export const hostCpuFactor = (h: Pick<HostInfo, 'cpuFactor'>, global: number) => h.cpuFactor ?? global;
+export const hostMemFactor = (h: Pick<HostInfo, 'memFactor'>, global: number) => h.memFactor ?? global;
+export const poolStorageFactor = (p: { storageFactor?: number | null }, global: number) => p.storageFactor ?? global;

@@ -7,7 +7,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema/index.js';
-import { cpuNeed, memNeed } from './capacity.js';
+import { cpuNeed, hostCpuFactor, hostMemFactor, memNeed } from './capacity.js';
 import type { Placement } from './planner.js';
 import { reserveHost, reservePool } from './reserve.js';
 import type { HostSnapshot, VmRequirements } from './types.js';
@@ -24,10 +24,11 @@ export async function reserveFirst(
   for (const c of candidates) {
     try {
       await k.transaction().execute(async (trx) => {
-        if (!(await reserveHost(trx, c.host.id, cpuNeed(req), memNeed(req), factors))) throw new Lost();
+        const hostFactors = { cpu: hostCpuFactor(c.host, factors.cpu), mem: hostMemFactor(c.host, factors.mem) };
+        if (!(await reserveHost(trx, c.host.id, cpuNeed(req), memNeed(req), hostFactors))) throw new Lost();
         const fresh = req.disks.map((d, i) => ({ d, pool: c.pools[i]! })).filter(({ d }) => d.poolId === undefined);
         for (const { d, pool } of fresh.sort((a, b) => a.pool - b.pool)) {
-          if (!(await reservePool(trx, pool, d.bytes, factors.storage))) throw new Lost();
+          if (!(await reservePool(trx, pool, d.bytes, factors.storageByPool?.get(pool) ?? factors.storage))) throw new Lost();
         }
         await within(trx, c);
       });

@@ -59,6 +59,13 @@ describe('filters', () => {
     const h = host(1, { memoryAllocated: 3700 * MiB }); // 396 MiB left
     assert.equal(keeps('memory', h), false);
     assert.equal(keeps('memory', h, vmReq(), snapshot([h], [], { factors: { cpu: 1, mem: 2, storage: 1 } })), true);
+    // The cluster's factors (updateConfiguration clusterid=) ride on the host and win over the global ones.
+    assert.equal(keeps('memory', { ...h, memFactor: 2 }), true);
+    assert.equal(keeps('memory', { ...h, memFactor: 1 }, vmReq(), snapshot([h], [], { factors: { cpu: 1, mem: 2, storage: 1 } })), false);
+    const busy = host(1, { cpuAllocated: 3800 });
+    assert.equal(keeps('cpu', busy), false);
+    assert.equal(keeps('cpu', { ...busy, cpuFactor: 1.1 }), true); // 4000 × 1.1 − 3800 = 600 ≥ 500
+    assert.equal(keeps('cpu', { ...busy, cpuFactor: 1 }, vmReq(), snapshot([busy], [], { factors: { cpu: 3, mem: 1, storage: 1 } })), false);
     assert.equal(keeps('memory', host(1, { memoryAllocated: 3584 * MiB })), true); // exactly 512 left
   });
   it('storage: a reachable pool with the tags and room (× storage.overprovisioning.factor)', () => {
@@ -71,6 +78,9 @@ describe('filters', () => {
     assert.equal(keeps('storage', h, req, snapshot([h], [pool(1, { status: 'Maintenance' })])), false);
     assert.equal(keeps('storage', h, req, snapshot([h], [pool(1, { capacityBytes: 100, allocatedBytes: 50 })])), false);
     assert.equal(keeps('storage', h, req, snapshot([h], [pool(1, { capacityBytes: 100, allocatedBytes: 50 })], { factors: { cpu: 1, mem: 1, storage: 2 } })), true);
+    // The pool's own factor (updateConfiguration storageid=) wins over the global one, either way.
+    assert.equal(keeps('storage', h, req, snapshot([h], [pool(1, { capacityBytes: 100, allocatedBytes: 50, storageFactor: 1.5 })])), true);
+    assert.equal(keeps('storage', h, req, snapshot([h], [pool(1, { capacityBytes: 100, allocatedBytes: 50, storageFactor: 1 })], { factors: { cpu: 1, mem: 1, storage: 2 } })), false);
     const tagged = vmReq({ disks: [{ bytes: 100, tags: ['fast'] }] });
     assert.equal(keeps('storage', h, tagged, snapshot([h], [pool(1)])), false);
     assert.equal(keeps('storage', h, tagged, snapshot([h], [pool(1, { tags: ['fast', 'ssd'] })])), true);

@@ -3,7 +3,7 @@
  * order the survivors, and each candidate comes with a pool per disk. Pure over the snapshot.
  */
 import { CloudError } from '../api/errors.js';
-import { poolFits } from './capacity.js';
+import { poolFits, poolStorageFactor } from './capacity.js';
 import { ALLOCATION_PLUGINS } from './plugins.js';
 import type { HostInfo, HostSnapshot, PlanContext, PoolInfo, VmRequirements } from './types.js';
 
@@ -35,7 +35,6 @@ export function makeContext(snapshot: HostSnapshot, req: VmRequirements): PlanCo
     else if (p.scope === 'HOST' && p.hostId !== null) byHost.set(p.hostId, [...(byHost.get(p.hostId) ?? []), p]);
     else if (p.clusterId !== null) byCluster.set(p.clusterId, [...(byCluster.get(p.clusterId) ?? []), p]);
   }
-  const factor = snapshot.factors.storage;
   const cache = new Map<number, number[] | null>();
   const choose = (pools: PoolInfo[]): number[] | null => {
     // Each disk takes the reachable pool with the most room left, counting the disks before it.
@@ -52,6 +51,7 @@ export function makeContext(snapshot: HostSnapshot, req: VmRequirements): PlanCo
       for (const p of pools) {
         if (!hasAll(p.tags, d.tags)) continue;
         const alloc = p.allocatedBytes + (extra.get(p.id) ?? 0);
+        const factor = poolStorageFactor(p, snapshot.factors.storage);
         if (!poolFits({ capacityBytes: p.capacityBytes, allocatedBytes: alloc }, factor, d.bytes)) continue;
         const free = p.capacityBytes * factor - alloc;
         if (free > bestFree) (best = p), (bestFree = free);

@@ -11,7 +11,7 @@ export async function loadSnapshot(
   factors: HostSnapshot['factors'],
 ): Promise<HostSnapshot> {
   const db = vmDb(k);
-  const [hosts, pools, mine] = await Promise.all([
+  const [hosts, pools, mine, overrides] = await Promise.all([
     db.selectFrom('hosts')
       .innerJoin('clusters', 'clusters.id', 'hosts.cluster_id')
       .innerJoin('pods', 'pods.id', 'hosts.pod_id')
@@ -35,20 +35,46 @@ export async function loadSnapshot(
       .where('removed', 'is', null)
       .groupBy('host_id')
       .execute(),
+    factorOverrides(k),
   ]);
+  const { cpuByCluster, memByCluster, storageByPool } = overrides;
   return {
-    factors,
+    factors: { ...factors, storageByPool },
     hosts: hosts.map((h) => ({
       id: h.id, name: h.name, zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id, status: h.status,
       resourceState: h.resource_state, hypervisor: h.hypervisor_type, cpus: Number(h.cpus), cpuSpeed: Number(h.cpu_speed),
       totalMemory: Number(h.total_memory), cpuAllocated: Number(h.cpu_allocated), memoryAllocated: Number(h.memory_allocated),
       tags: splitTags(h.host_tags), osCategoryId: h.os_category_id, clusterEnabled: h.cluster_state === 'Enabled',
-      podEnabled: h.pod_state === 'Enabled', cpuFactor: null, memFactor: null,
+      podEnabled: h.pod_state === 'Enabled', cpuFactor: cpuByCluster.get(h.cluster_id) ?? null, memFactor: memByCluster.get(h.cluster_id) ?? null,
     })),
     pools: pools.map((p) => ({
       id: p.id, zoneId: p.zone_id, podId: p.pod_id, clusterId: p.cluster_id, scope: p.scope, hostId: p.host_id,
       tags: splitTags(p.tags), capacityBytes: Number(p.capacity_bytes), allocatedBytes: Number(p.allocated_bytes), status: p.status,
+      storageFactor: storageByPool.get(p.id) ?? null,
     })),
     accountVmsByHost: new Map(mine.map((r) => [r.host_id!, Number(r.n)])),
   };
+}
+
+const FACTOR_SETTINGS = ['cpu.overprovisioning.factor', 'mem.overprovisioning.factor', 'storage.overprovisioning.factor'];
+
+/**
+ * The over-provisioning factors set per cluster (CPU, memory) and per primary storage pool
+ * (storage) through updateConfiguration clusterid=/storageid=, as CloudStack scopes them.
+ * A value that is not a positive number is ignored (the global one applies).
+ */
+export async function factorOverrides(k: Kysely<Database>, where?: { clusterId?: number }) {
+  let q = k.selectFrom('config_overrides').select(['scope', 'scope_id', 'name', 'value']).where('name', 'in', FACTOR_SETTINGS).where('scope', 'in', ['Cluster', 'StoragePool']);
+  if (where?.clusterId !== undefined) q = q.where('scope', '=', 'Cluster').where('scope_id', '=', where.clusterId);
+  const cpuByCluster = new Map<number, number>();
+  const memByCluster = new Map<number, number>();
+  const storageByPool = new Map<number, number>();
+  for (const r of await q.execute()) {
+    const v = Number(r.value);
+    if (!(Number.isFinite(v) && v > 0)) continue;
+    if (r.scope === 'Cluster' && r.name === FACTOR_SETTINGS[0]) cpuByCluster.set(Number(r.scope_id), v);
+    else if (r.scope === 'Cluster' && r.name === FACTOR_SETTINGS[1]) memByCluster.set(Number(r.scope_id), v);
+    else if (r.scope === 'StoragePool' && r.name === FACTOR_SETTINGS[2]) storageByPool.set(Number(r.scope_id), v);
+  }
+  return { cpuByCluster, memByCluster, storageByPool };
 }

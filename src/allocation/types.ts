@@ -47,6 +47,8 @@ export interface PoolInfo {
   allocatedBytes: number;
   /** Pool status: only 'Up' pools take new volumes. */
   status: string;
+  /** Pool-scoped storage.overprovisioning.factor (null = the global value). */
+  storageFactor?: number | null;
 }
 
 export interface HostSnapshot {
@@ -54,7 +56,8 @@ export interface HostSnapshot {
   pools: PoolInfo[];
   /** The deploying account's VMs per host (for userdispersing / userconcentratedpod). */
   accountVmsByHost: Map<number, number>;
-  factors: { cpu: number; mem: number; storage: number };
+  /** Global factors; cluster and pool overrides ride on HostInfo/PoolInfo (and storageByPool for reservations). */
+  factors: { cpu: number; mem: number; storage: number; storageByPool?: ReadonlyMap<number, number> };
 }
 
 export interface DiskNeed {

@@ -203,6 +203,51 @@ for (const dialect of dialectsUnderTest()) {
       await s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
     });
 
+    it('reads cpu/mem.overprovisioning.factor per cluster and storage.overprovisioning.factor per pool', async () => {
+      const cluster = (await s.admin.ok('listClusters', {}))['cluster'][0].id;
+      const pool = (await s.admin.ok('listStoragePools', {}))['storagepool'][0];
+      // Each host has 4 × 1000 MHz and 4096 MiB: at factor 1 one of these fills a host.
+      const shapes = {
+        'cpu.overprovisioning.factor': await fx.serviceOffering({ cpu_number: 4, cpu_speed: 1000, ram_size: 128 }),
+        'mem.overprovisioning.factor': await fx.serviceOffering({ cpu_number: 1, cpu_speed: 100, ram_size: 4096 }),
+      };
+      for (const [setting, so] of Object.entries(shapes)) {
+        const made: string[] = [];
+        const put = async () => {
+          const j = await s.admin.job('deployVirtualMachine', { zoneid: ids['zone']!, serviceofferingid: so.uuid, templateid: ids['tpl']! });
+          if (j['jobstatus'] === 1) made.push(j['jobresult'].virtualmachine.id);
+          else await s.admin.ok('expungeVirtualMachine', { id: j['jobinstanceid'] }).catch(() => undefined);
+          return j;
+        };
+        assert.equal((await put())['jobstatus'], 1);
+        assert.equal((await put())['jobstatus'], 1);
+        const full = await put();
+        assert.equal(full['jobstatus'], 2, `${setting} 1: two hosts hold two`);
+        assert.equal(full['jobresult'].errorcode, 533);
+        await s.admin.ok('updateConfiguration', { name: setting, value: '2', clusterid: cluster });
+        assert.equal((await put())['jobstatus'], 1, `${setting} 2 on the cluster: room for a second VM per host`);
+        assert.equal((await put())['jobstatus'], 1);
+        assert.equal((await put())['jobstatus'], 2, 'and not a third');
+        await s.admin.ok('updateConfiguration', { name: setting, value: '1', clusterid: cluster });
+        for (const id of made) await s.admin.jobOk('destroyVirtualMachine', { id, expunge: true });
+        for (const vm of (await s.admin.ok('listVirtualMachines', { state: 'Error', listall: true }))['virtualmachine'] ?? []) await s.admin.jobOk('destroyVirtualMachine', { id: vm.id });
+      }
+
+      // A 5 GiB pool and 2 GiB root disks: the global factor 2 makes room for five, the pool's own 1 for two.
+      await s.app.db.kysely.updateTable('storage_pools').set({ capacity_bytes: 5 * 1024 ** 3 }).execute();
+      await s.admin.ok('updateConfiguration', { name: 'storage.overprovisioning.factor', value: '1', storageid: pool.id });
+      assert.equal(Number((await s.admin.ok('listStoragePools', { id: pool.id }))['storagepool'][0].overprovisionfactor), 1);
+      const vms = [(await deploy())['virtualmachine'].id, (await deploy())['virtualmachine'].id];
+      const third = await s.admin.job('deployVirtualMachine', { zoneid: ids['zone']!, serviceofferingid: ids['so']!, templateid: ids['tpl']! });
+      assert.equal(third['jobstatus'], 2);
+      assert.match(third['jobresult'].errortext, /storage/);
+      await s.admin.jobOk('destroyVirtualMachine', { id: third['jobinstanceid'] });
+      await s.admin.ok('updateConfiguration', { name: 'storage.overprovisioning.factor', value: '2', storageid: pool.id });
+      vms.push((await deploy())['virtualmachine'].id);
+      for (const id of vms) await s.admin.jobOk('destroyVirtualMachine', { id, expunge: true });
+      await s.app.db.kysely.updateTable('storage_pools').set({ capacity_bytes: 1024 ** 4 }).execute();
+    });
+
     it('keeps resource counts exact through a deploy into Error, its expunge, and a failed start started again', async () => {
       const totals = async () => {
         const a = (await s.admin.ok('listAccounts', { name: 'admin', listall: true }))['account'][0];

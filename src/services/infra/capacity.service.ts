@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import type { ConfigService } from '../config/config.service.js';
 import type { TableProbe } from './infra.queries.js';
+import { factorOverrides } from '../../allocation/snapshot.js';
 
 export const CAPACITY_TYPES = {
   0: 'MEMORY', 1: 'CPU', 2: 'STORAGE', 3: 'STORAGE_ALLOCATED', 4: 'VIRTUAL_NETWORK_PUBLIC_IP', 5: 'PRIVATE_IP',
@@ -132,12 +133,13 @@ export class CapacityService {
   private async poolCapacity(add: (t: CapacityType, loc: Loc, used: number, total: number) => void): Promise<void> {
     const rows = await this.db.kysely
       .selectFrom('storage_pools')
-      .select((eb) => ['zone_id', 'pod_id', 'cluster_id', 'scope', 'pool_type', eb.fn.sum<number>('capacity_bytes').as('total'), eb.fn.sum<number>('used_bytes').as('used'), eb.fn.sum<number>('allocated_bytes').as('allocated')])
+      .select(['id', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'pool_type', 'capacity_bytes as total', 'used_bytes as used', 'allocated_bytes as allocated'])
       .where('removed', 'is', null)
-      .groupBy(['zone_id', 'pod_id', 'cluster_id', 'scope', 'pool_type'])
       .execute();
     const f = await this.config.getNumber('storage.overprovisioning.factor');
-    const over = Number.isFinite(f) && f > 0 ? f : 1;
+    const global = Number.isFinite(f) && f > 0 ? f : 1;
+    // storage.overprovisioning.factor may be set per pool (updateConfiguration storageid=).
+    const { storageByPool } = await factorOverrides(this.db.kysely);
     for (const r of rows) {
       const loc: Loc = { zone_id: r.zone_id, pod_id: r.pod_id, cluster_id: r.cluster_id };
       if (r.scope === 'HOST') {
@@ -146,7 +148,7 @@ export class CapacityService {
       }
       add(2, loc, Number(r.used), Number(r.total));
       // CloudStack over-provisions only NFS pools.
-      add(3, loc, Number(r.allocated), Math.round(Number(r.total) * (r.pool_type === 'NetworkFilesystem' ? over : 1)));
+      add(3, loc, Number(r.allocated), Math.round(Number(r.total) * (r.pool_type === 'NetworkFilesystem' ? storageByPool.get(r.id) ?? global : 1)));
     }
   }
 

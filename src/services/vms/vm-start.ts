@@ -11,7 +11,7 @@ import { insufficientCapacity, plan, type Placement } from '../../allocation/pla
 import { reserveFirst } from '../../allocation/place.js';
 import { releaseHost, releasePool } from '../../allocation/reserve.js';
 import { loadSnapshot } from '../../allocation/snapshot.js';
-import { emptyAvoid, type VmRequirements } from '../../allocation/types.js';
+import { emptyAvoid, type HostSnapshot, type VmRequirements } from '../../allocation/types.js';
 import type { Db } from '../../db/dialect.js';
 import { transition } from '../../orchestration/state/vm-state.js';
 import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
@@ -80,7 +80,7 @@ export class VmStarter {
       const snap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors);
       lastPlan = plan(snap, req, algorithm);
       if (lastPlan.candidates.length === 0) break;
-      const placed = await this.reserve(vm, vols, lastPlan.candidates, req, factors);
+      const placed = await this.reserve(vm, vols, lastPlan.candidates, req, snap.factors);
       if (!placed) {
         // Lost every race: plan again from a fresh snapshot (not counted as a failed start).
         if (++races < 100) attempt--;
@@ -104,7 +104,7 @@ export class VmStarter {
   }
 
   /** One transaction: host room, pool room for new disks, the VM row pointing at the host. */
-  private async reserve(vm: VmRow, vols: VolumeRow[], candidates: Placement[], req: VmRequirements, f: { cpu: number; mem: number; storage: number }) {
+  private async reserve(vm: VmRow, vols: VolumeRow[], candidates: Placement[], req: VmRequirements, f: HostSnapshot['factors']) {
     let next: VmRow = vm;
     const c = await reserveFirst(this.db.kysely, candidates, req, f, async (trx, c) => {
       for (const [i, v] of vols.entries()) {

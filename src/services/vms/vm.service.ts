@@ -16,6 +16,7 @@ import { createVm, type DeployInput } from './vm-create.js';
 import { VmOps } from './vm-ops.js';
 import { loadVm, ref, requireState, validHostName, vmForCaller, type VmRow } from './vm-rows.js';
 import { VmStarter } from './vm-start.js';
+import { factorOverrides } from '../../allocation/snapshot.js';
 
 export interface VmUpdate {
   name?: string | undefined;
@@ -158,7 +159,9 @@ export class VmService {
     const so = await k.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     const cpu = cpuNeed({ cpuNumber: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed) });
     const mem = memNeed({ ramMiB: Number(so.ram_size) });
-    const f = await this.starter.factors();
+    const global = await this.starter.factors();
+    const o = await factorOverrides(this.db.kysely, { clusterId: dest.cluster_id });
+    const f = { cpu: o.cpuByCluster.get(dest.cluster_id) ?? global.cpu, mem: o.memByCluster.get(dest.cluster_id) ?? global.mem };
     const source = vm.host_id!;
     await this.db.kysely.transaction().execute(async (trx) => {
       if (!(await reserveHost(trx, hostId, cpu, mem, f))) throw new CloudError('InsufficientCapacity', 'The destination host has not enough capacity for the VM', { scope: `Host ${hostId}` });

@@ -23,7 +23,8 @@ export default defineCommand({
   response: listOf(storagePoolResponse),
   async handler(ctx, q) {
     const r = await ctx.services.storagePools.list({ id: q.id, name: q.name, zoneId: q.zoneid, podId: q.podid, clusterId: q.clusterid, scope: q.scope, status: q.status, path: q.path, ipAddress: q.ipaddress, keyword: q.keyword }, pageOf(ctx, q));
-    const over = (await ctx.services.config.get('storage.overprovisioning.factor')) ?? '1';
-    return { items: r.rows.map((s) => toStoragePool(s, over)), count: r.count };
+    // storage.overprovisioning.factor may be set per pool (updateConfiguration storageid=).
+    const over = await Promise.all(r.rows.map(async (s) => (await ctx.services.config.get('storage.overprovisioning.factor', { kind: 'StoragePool', id: s.id })) ?? '1'));
+    return { items: r.rows.map((s, i) => toStoragePool(s, over[i]!)), count: r.count };
   },
 });
