@@ -63,6 +63,10 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       return { vms: await d.vmStates() };
     case 'GetHostInfo':
       return { info: await d.hostInfo() };
+    case 'ApplySecurityGroupRules':
+      return { ...(await d.applySecurityGroupRules(c.ruleSet)) };
+    case 'GetSecurityGroupRules':
+      return { ruleSets: await d.securityGroupRules(c.instanceName) };
     case 'ConfigureSimulator':
       if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
       d.configure(c.mocks);

@@ -107,6 +107,24 @@ export function driverContract(label: string, env: ContractEnv): void {
       await d.attachIso('i-2-3-VM', null);
     });
 
+    it('security-group rule sets: applied per VM, older versions ignored, dropped with the VM', async () => {
+      const d = await env.make();
+      const set = (version: number, port: number) => ({
+        instanceName: 'i-2-3-VM', vmUuid: 'u-3', ip: '10.1.1.5', mac: '02:00:00:00:00:03', version, egressDefaultAllow: true, egress: [],
+        ingress: [{ protocol: 'tcp', startPort: port, endPort: port, icmpType: null, icmpCode: null, cidrs: ['0.0.0.0/0'] }],
+      });
+      // Rules may arrive before the VM runs (they are pushed before StartVm answers).
+      assert.deepEqual(await d.applySecurityGroupRules(set(2, 22)), { version: 2 });
+      await d0(d);
+      assert.deepEqual(await d.applySecurityGroupRules(set(1, 80)), { version: 2 }, 'a stale set is ignored');
+      assert.deepEqual((await d.securityGroupRules('i-2-3-VM'))[0]!.ingress[0]!.startPort, 22);
+      assert.deepEqual(await d.applySecurityGroupRules(set(3, 443)), { version: 3 });
+      assert.deepEqual((await d.securityGroupRules()).map((r) => [r.instanceName, r.version, r.ingress[0]!.startPort]), [['i-2-3-VM', 3, 443]]);
+      assert.deepEqual(await d.securityGroupRules('i-nope'), []);
+      await d.destroyVm('i-2-3-VM');
+      assert.deepEqual(await d.securityGroupRules(), []);
+    });
+
     it('vmStats covers running VMs and skips unknown names', async () => {
       const d = await env.make();
       await d0(d);

@@ -4,7 +4,7 @@
  * calls. Every method either fulfils its postcondition or throws an Error whose message is
  * returned to the server as the answer's `details`.
  */
-import type { DiskSpec, HostInfo, MigratingVm, VmState } from '../protocol/messages.js';
+import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
 
 export interface StartSpec {
   instanceName: string;
@@ -88,4 +88,12 @@ export interface HypervisorDriver {
   vmStats(instanceNames?: string[]): Promise<VmStats[]>;
   /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */
   vmStates(): Promise<VmState[]>;
+  /**
+   * Post: the VM's traffic is filtered by exactly `set` (it may arrive before the VM starts
+   * and survives stop/start); a set with a lower `version` than the one in force is ignored.
+   * Returns the version in force. Destroying the VM drops its set.
+   */
+  applySecurityGroupRules(set: SecurityGroupRuleSet): Promise<{ version: number }>;
+  /** Post: the rule sets in force (the named VM's only when given; none for an unknown VM). */
+  securityGroupRules(instanceName?: string): Promise<SecurityGroupRuleSet[]>;
 }

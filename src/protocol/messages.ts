@@ -39,6 +39,36 @@ export interface DiskSpec {
   size?: number;
 }
 
+/** One allow rule of a VM's security-group rule set, addresses already expanded to CIDRs. */
+export interface SecurityRuleSpec {
+  /** tcp | udp | icmp | all | an IP protocol number */
+  protocol: string;
+  startPort: number | null;
+  endPort: number | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  /** Peers allowed: the rule's CIDRs plus /32s of the member VMs of the groups it names. */
+  cidrs: string[];
+}
+
+/**
+ * Everything a host needs to filter one VM's traffic (CloudStack's SecurityGroupRulesCmd):
+ * ingress is refused except what `ingress` allows; egress is open while the VM's groups have
+ * no egress rule (`egressDefaultAllow`), otherwise only `egress` is allowed. `version` grows
+ * with every push, so a host ignores a set older than the one it applied.
+ */
+export interface SecurityGroupRuleSet {
+  instanceName: string;
+  vmUuid: string;
+  /** The guest address and MAC the rules protect (anti-spoofing). */
+  ip: string | null;
+  mac: string | null;
+  version: number;
+  ingress: SecurityRuleSpec[];
+  egress: SecurityRuleSpec[];
+  egressDefaultAllow: boolean;
+}
+
 /** Commands the server sends to a host (the VM area's `services.agents.send` contract). */
 export type AgentCommand =
   | { type: 'StartVm'; instanceName: string; vmUuid?: string; cpus: number; cpuSpeed: number; memoryMiB: number; disks: DiskSpec[]; isoPath?: string; nics?: unknown[]; userData?: string }
@@ -66,13 +96,17 @@ export type AgentCommand =
   | { type: 'GetVmStats'; instanceNames?: string[] }
   | { type: 'GetVmStates' }
   | { type: 'GetHostInfo' }
+  /** Replaces the VM's security-group rule set; answers `{ version }` of the set in force. */
+  | { type: 'ApplySecurityGroupRules'; ruleSet: SecurityGroupRuleSet }
+  /** The rule sets in force on the host (one VM's when named): `{ ruleSets }`. */
+  | { type: 'GetSecurityGroupRules'; instanceName?: string }
   | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
   | { type: 'CleanupSimulator'; ids?: number[] };
 
 export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
-  'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ConfigureSimulator', 'CleanupSimulator',
+  'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules', 'ConfigureSimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {

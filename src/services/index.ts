@@ -20,6 +20,7 @@ import type { LimitsServices } from './limits/area.js';
 import type { NetworksServices } from './networks/area.js';
 import type { VmsServices } from './vms/area.js';
 import type { VolumesServices } from './volumes/area.js';
+import type { SecurityGroupsServices } from './securitygroups/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -37,4 +38,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & VmsServices & VolumesServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices;

@@ -13,7 +13,7 @@ const ALIASES: Record<string, string> = {
   DestroyCommand: 'DeleteVolume', CreateObjectCommand: 'CreateVolume', DeleteCommand: 'DeleteVolume', CopyCommand: 'CreateVolume',
   ResizeVolumeCommand: 'ResizeVolume', MigrateVolumeCommand: 'MigrateVolume', CopyVolumeCommand: 'CopyVolume', GetVolumeStatsCommand: 'GetVolumeStats',
   CreateSnapshotCommand: 'Snapshot', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
-  PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo',
+  PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
 };
 
 export function operationOf(name: string): string {

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HypervisorDriver, StartSpec, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
-import type { DiskSpec, HostInfo, MigratingVm, SimulatorMock, VmState } from '../../protocol/messages.js';
+import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook } from './mocks.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
@@ -47,6 +47,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class SimulatorDriver implements HypervisorDriver {
   private vms: Map<string, SimVm> | undefined;
   private readonly storage: SimStorage;
+  /** Security-group rule sets in force, by instance name (what a real host would have in nftables). */
+  private ruleSets: Map<string, SecurityGroupRuleSet> | undefined;
   readonly mocks = new MockBook();
 
   constructor(private readonly o: SimulatorOptions) {
@@ -120,6 +122,7 @@ export class SimulatorDriver implements HypervisorDriver {
   async destroyVm(instanceName: string): Promise<void> {
     await this.gate('DestroyVm');
     this.vms?.delete(instanceName);
+    this.ruleSets?.delete(instanceName);
   }
 
   async migrateOut(instanceName: string): Promise<MigratingVm> {
@@ -230,6 +233,19 @@ export class SimulatorDriver implements HypervisorDriver {
       out.push({ instanceName: name, cpuUsedPercent: v.state === 'Running' ? 5 : 0, memoryKiB: v.spec.memoryMiB * 1024, diskReadKiB: 0, diskWriteKiB: 0, networkReadKiB: 0, networkWriteKiB: 0 });
     }
     return out;
+  }
+
+  async applySecurityGroupRules(set: SecurityGroupRuleSet): Promise<{ version: number }> {
+    await this.gate('ApplySecurityGroupRules');
+    const cur = this.ruleSets?.get(set.instanceName);
+    if (cur && cur.version > set.version) return { version: cur.version };
+    (this.ruleSets ??= new Map()).set(set.instanceName, structuredClone(set));
+    return { version: set.version };
+  }
+
+  async securityGroupRules(instanceName?: string): Promise<SecurityGroupRuleSet[]> {
+    const all = [...(this.ruleSets?.values() ?? [])];
+    return instanceName === undefined ? all : all.filter((r) => r.instanceName === instanceName);
   }
 
   async vmStates(): Promise<VmState[]> {

@@ -16,6 +16,8 @@ import { PagedQuery, type Page } from '../paging.js';
 
 /** Called before an account is removed, so each area can release what the account owns. */
 export type AccountCleanupHook = (accountId: number, caller: Caller) => Promise<void>;
+/** Runs inside the transaction that creates an account (e.g. its default security group). */
+export type AccountCreateHook = (trx: Kysely<Database>, account: { id: number; domainId: number }) => Promise<void>;
 
 export interface NewAccount {
   accountName?: string | undefined;
@@ -38,6 +40,7 @@ export interface NewAccount {
 export class AccountService {
   users!: UserService;
   private readonly cleanupHooks: AccountCleanupHook[] = [];
+  private readonly createHooks: AccountCreateHook[] = [];
   /** Bumped on every identity change so cached callers are dropped. */
   onChange: () => void = () => {};
 
@@ -49,6 +52,10 @@ export class AccountService {
 
   addCleanupHook(h: AccountCleanupHook): void {
     this.cleanupHooks.push(h);
+  }
+
+  addCreateHook(h: AccountCreateHook): void {
+    this.createHooks.push(h);
   }
 
   async get(id: number): Promise<AccountRow> {
@@ -106,6 +113,7 @@ export class AccountService {
         network_domain: p.networkDomain ?? null, default_zone_id: null, cleanup_needed: 0, created: Date.now(), removed: null,
       });
       await this.users.insert(trx, accountId, domainId, { ...p.user, isDefault: true });
+      for (const hook of this.createHooks) await hook(trx, { id: accountId, domainId });
       await this.events.record({ type: 'ACCOUNT.CREATE', description: `Account ${name} created`, userId: caller.userId, accountId, domainId, resourceType: 'Account', resourceUuid: uuid }, trx);
       return accountId;
     });

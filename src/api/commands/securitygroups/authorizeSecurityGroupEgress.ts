@@ -1,0 +1,3 @@
+import { authorizeCommand } from './sg-rule-commands.js';
+
+export default authorizeCommand('authorizeSecurityGroupEgress', 'egress', 'SG.AUTH.EGRESS');

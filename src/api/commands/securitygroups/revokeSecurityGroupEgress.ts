@@ -1,0 +1,3 @@
+import { revokeCommand } from './sg-rule-commands.js';
+
+export default revokeCommand('revokeSecurityGroupEgress', 'egress', 'SG.REVOKE.EGRESS');
