@@ -104,19 +104,23 @@ for (const dialect of dialectsUnderTest()) {
       await s.app.db.kysely.transaction().execute((trx) => s.app.services.pods.releasePrivateIp(trx, taken!));
     });
 
-    it('accepts direct ranges: untagged per pod, tagged dedicated to an account', async () => {
+    it('accepts direct ranges: untagged per pod (Basic zones only), tagged dedicated to an account', async () => {
       expectError(await s.admin.call('createVlanIpRange', { zoneid: ids['a']!, forvirtualnetwork: 'false', gateway: '172.30.0.1', netmask: '255.255.255.0', startip: '172.30.0.10' }), 431, /podid is required/);
-      const untagged = (await s.admin.ok('createVlanIpRange', { podid: ids['pod']!, forvirtualnetwork: 'false', gateway: '172.30.0.1', netmask: '255.255.255.0', startip: '172.30.0.10', endip: '172.30.0.12' }))['vlan'];
+      // Untagged direct networking combines with nothing (the seed): not in an Advanced zone.
+      expectError(await s.admin.call('createVlanIpRange', { podid: ids['pod']!, forvirtualnetwork: 'false', gateway: '172.30.0.1', netmask: '255.255.255.0', startip: '172.30.0.10', endip: '172.30.0.12' }), 431, /Direct untagged network is not supported/);
+      const basic = (await s.admin.ok('createZone', { name: 'basic', networktype: 'Basic', dns1: '8.8.8.8', internaldns1: '10.0.0.2' }))['zone'].id;
+      const bpod = (await s.admin.ok('createPod', { name: 'bp', zoneid: basic, gateway: '172.17.0.1', netmask: '255.255.255.0', startip: '172.17.0.10', endip: '172.17.0.20' }))['pod'].id;
+      const untagged = (await s.admin.ok('createVlanIpRange', { podid: bpod, forvirtualnetwork: 'false', gateway: '172.30.0.1', netmask: '255.255.255.0', startip: '172.30.0.10', endip: '172.30.0.12' }))['vlan'];
       assert.equal(untagged.forvirtualnetwork, false);
-      assert.equal(untagged.podid, ids['pod']);
-      assert.equal(untagged.zoneid, ids['a']);
+      assert.equal(untagged.podid, bpod);
+      assert.equal(untagged.zoneid, basic);
       const u = await s.newAccount();
       const tagged = (await s.admin.ok('createVlanIpRange', { zoneid: ids['a']!, forvirtualnetwork: 'false', vlan: 'vlan://200', gateway: '172.31.0.1', netmask: '255.255.255.0', startip: '172.31.0.10', endip: '172.31.0.19', account: u.accountName, domainid: (await s.admin.ok('listDomains'))['domain'][0].id }))['vlan'];
       assert.equal(tagged.account, u.accountName);
       assert.equal(tagged.domain, 'ROOT');
       expectError(await s.admin.call('createVlanIpRange', { zoneid: ids['a']!, forvirtualnetwork: 'true', vlan: '200', gateway: '172.31.0.1', netmask: '255.255.255.0', startip: '172.31.0.100' }), 431, /already used by a DirectAttached/);
       assert.equal((await s.admin.ok('listVlanIpRanges', { forvirtualnetwork: 'false' }))['count'], 2);
-      assert.equal((await s.admin.ok('listVlanIpRanges', { podid: ids['pod']! }))['vlaniprange'][0].id, untagged.id);
+      assert.equal((await s.admin.ok('listVlanIpRanges', { podid: bpod }))['vlaniprange'][0].id, untagged.id);
       await s.admin.ok('deleteVlanIpRange', { id: untagged.id });
       await s.admin.ok('deleteVlanIpRange', { id: tagged.id });
     });

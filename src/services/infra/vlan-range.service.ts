@@ -55,7 +55,16 @@ export function normaliseVlanTag(v: string | undefined): string {
   return `vlan://${Number(m[1])}`;
 }
 
+/** A direct range as the networks area needs it to attach the range to a network. */
+export interface DirectRangeRef {
+  id: number; zoneId: number; tag: string; gateway: string; netmask: string; startIp: string; endIp: string;
+  accountId: number | null; domainId: number | null; networkId: number | null;
+}
+
 export class VlanRangeService {
+  /** Set by the networks area: run in the transactions that create and delete a direct range (the range's network). */
+  directRanges: { adopt(trx: Kysely<Database>, caller: Caller, r: DirectRangeRef): Promise<void>; release(trx: Kysely<Database>, caller: Caller, r: DirectRangeRef): Promise<void> } | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly events: EventService,
@@ -84,6 +93,9 @@ export class VlanRangeService {
     if (forVirtual && zone.network_type !== 'Advanced') throw paramError(`Public (virtual network) IP ranges need a zone with Advanced networking; zone ${zone.name} is Basic`);
     if (forVirtual && p.podId !== undefined) throw paramError('A public IP range is zone-wide; do not specify a pod');
     if (!forVirtual && tag === 'untagged' && p.podId === undefined && p.networkId === undefined) throw paramError('podid is required for an untagged direct IP range');
+    // The seed: untagged direct networking combines with no other type, so it has Basic zones to itself.
+    if (zone.network_type === 'Basic' && tag !== 'untagged') throw paramError(`Zone ${zone.name} is Basic (untagged direct networking), which cannot be combined with tagged direct or virtual networking`);
+    if (zone.network_type !== 'Basic' && !forVirtual && tag === 'untagged') throw paramError(`Direct untagged network is not supported for the zone ${zone.name} of type ${zone.network_type}`);
     let pnId = p.physicalNetworkId ?? null;
     if (pnId !== null) {
       const pn = await trx.selectFrom('physical_networks').select(['zone_id', 'name']).where('id', '=', pnId).where('removed', 'is', null).executeTakeFirst();
@@ -140,6 +152,12 @@ export class VlanRangeService {
         account_id: p.accountId ?? null, domain_id: p.domainId ?? null, for_system_vms: p.forSystemVms ? 1 : 0, created: Date.now(), removed: null,
       });
       await this.addAddresses(trx, newId, at.zoneId, at.physicalNetworkId, p.forSystemVms === true, r.start, r.end);
+      if (at.vlanType === 'DirectAttached' && this.directRanges) {
+        await this.directRanges.adopt(trx, caller, {
+          id: newId, zoneId: at.zoneId, tag: at.tag, gateway: r.gateway, netmask: r.netmask, startIp: r.startIp, endIp: r.endIp,
+          accountId: p.accountId ?? null, domainId: p.domainId ?? null, networkId: p.networkId ?? null,
+        });
+      }
       await this.events.record(adminEvent(caller, 'VLAN.IP.RANGE.CREATE', `Created IP range ${r.startIp}-${r.endIp} (${at.tag})`, 'Vlan', uuid), trx);
       return newId;
     });
@@ -181,8 +199,17 @@ export class VlanRangeService {
     await this.db.kysely.transaction().execute(async (trx) => {
       const busy = await trx.selectFrom('user_ip_addresses').select(['public_ip_address', 'state']).where('vlan_id', '=', id).where('state', '!=', 'Free').executeTakeFirst();
       if (busy) throw new CloudError('ResourceInUse', `The IP range ${v.start_ip}-${v.end_ip} cannot be deleted: address ${busy.public_ip_address} is ${busy.state}`);
+      // Guests of a tagged direct network take their addresses from its range without a row here.
+      const nic = v.network_id === null || v.pod_id !== null ? undefined : await trx.selectFrom('nics').select('ip_address').where('network_id', '=', v.network_id).where('removed', 'is', null).executeTakeFirst();
+      if (nic && v.vlan_type === 'DirectAttached') throw new CloudError('ResourceInUse', `The IP range ${v.start_ip}-${v.end_ip} cannot be deleted: its network has guests (${nic.ip_address})`);
       await trx.deleteFrom('user_ip_addresses').where('vlan_id', '=', id).execute();
       await trx.updateTable('vlans').set({ removed: Date.now() }).where('id', '=', id).execute();
+      if (v.vlan_type === 'DirectAttached' && this.directRanges) {
+        await this.directRanges.release(trx, caller, {
+          id, zoneId: v.zone_id, tag: v.vlan_tag, gateway: v.gateway, netmask: v.netmask, startIp: v.start_ip, endIp: v.end_ip,
+          accountId: v.account_id, domainId: v.domain_id, networkId: v.network_id,
+        });
+      }
       await this.events.record(adminEvent(caller, 'VLAN.IP.RANGE.DELETE', `Deleted IP range ${v.start_ip}-${v.end_ip}`, 'Vlan', v.uuid), trx);
     });
   }

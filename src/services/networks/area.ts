@@ -12,6 +12,7 @@ import { NetworkNotifier } from './notifier.js';
 import { RuleService } from './rule.service.js';
 import { RouterDocumentService } from './router-document.service.js';
 import { LbService } from './lb.service.js';
+import { DirectNetworkService } from './direct-network.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -26,6 +27,8 @@ export interface NetworksServices {
   loadBalancers: LbService;
   /** Subscribe here to hear about committed network changes (router push). */
   networkNotifier: NetworkNotifier;
+  /** Basic-zone (untagged direct) networks and addresses; tagged direct ranges. */
+  directNetworks: DirectNetworkService;
 }
 
 export const NETWORKS_AREA: Area = {
@@ -36,6 +39,9 @@ export const NETWORKS_AREA: Area = {
     const publicIps = new IpService(db, services.events, services.scoper, services.limits, networkNotifier);
     const networks = new NetworkService(db, services.events, services.scoper, services.limits, networkOfferings, services.physicalNetworks, publicIps, networkNotifier);
     const nics = new NicService(db);
+    const directNetworks = new DirectNetworkService(db, services.events, services.scoper, networkOfferings);
+    networks.direct = directNetworks;
+    services.vlanRanges.directRanges = { adopt: (trx, caller, r) => directNetworks.adoptRange(trx, caller, r), release: (trx, caller, r) => directNetworks.releaseRange(trx, caller, r) };
     const routerDocs = new RouterDocumentService(db, services.config);
     networks.routerDocumentLoader = (id) => routerDocs.render(id);
     const rules = new RuleService(db, services.events, services.scoper, publicIps, networks, networkNotifier);
@@ -45,6 +51,6 @@ export const NETWORKS_AREA: Area = {
       Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
     const loadBalancers = new LbService(db, services.events, publicIps, rules, networkNotifier);
     services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
-    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, networkNotifier } };
+    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, networkNotifier, directNetworks } };
   },
 };

@@ -22,6 +22,7 @@ import type { NetworkOfferingService } from './offering.service.js';
 import type { IpService, Owner } from './ip.service.js';
 import type { NetworkNotifier } from './notifier.js';
 import { networkQuery, withServices, type NetworkRow } from './network.queries.js';
+import type { DirectNetworkService } from './direct-network.service.js';
 
 export type { NetworkRow } from './network.queries.js';
 
@@ -51,6 +52,9 @@ export class NetworkService {
     private readonly ips: IpService,
     private readonly notifier: NetworkNotifier,
   ) {}
+
+  /** Set by the area: Basic-zone networks and tagged direct ranges. */
+  direct: DirectNetworkService | undefined;
 
   /** Set by the area: renders the router document of a network. */
   routerDocumentLoader: ((networkId: number) => Promise<Record<string, unknown>>) | undefined;
@@ -95,6 +99,9 @@ export class NetworkService {
     const zone = await this.db.kysely.selectFrom('zones').selectAll().where('id', '=', p.zoneId).where('removed', 'is', null).executeTakeFirst();
     if (!zone) throw paramError('Unable to find zone by id');
     if (zone.allocation_state === 'Disabled' && !isRootAdmin(caller)) throw permissionDenied(`Cannot perform this operation, Zone is currently disabled: ${zone.uuid}`);
+    if (zone.network_type === 'Basic') return this.get(await this.direct!.createBasic(caller, p));
+    // Untagged direct networking combines with nothing: it is for Basic zones only.
+    if (p.vlan !== undefined && /^(vlan:\/\/)?untagged$/i.test(p.vlan)) throw paramError(`Direct untagged network is not supported for the zone ${zone.uuid} of type ${zone.network_type}`);
     const pn = p.physicalNetworkId !== undefined ? { id: p.physicalNetworkId } : await this.physicalNetworks.forTraffic(p.zoneId, 'Guest');
     const shared = off.guest_type === 'Shared';
     let ownerAcct: Owner;
