@@ -31,3 +31,8 @@ export function toSecurityGroup(g: GroupWithDetails): Wire {
     virtualmachinecount: g.vmUuids.length, virtualmachineids: g.vmUuids,
   };
 }
+
+/** A group as a VM response shows it (CloudStack's UserVmJoin: id, name, description, account). */
+export function toVmSecurityGroup(g: { uuid: string; name: string; description: string | null; account_name: string }): Wire {
+  return { id: g.uuid, name: g.name, description: g.description ?? undefined, account: g.account_name, ingressrule: [], egressrule: [], tags: [], virtualmachineids: [] };
+}

@@ -79,6 +79,12 @@ export class SecurityGroupPusher {
     for (const v of vms) await this.pushVm(v.id);
   }
 
+  /** A VM started, stopped or was destroyed: its own set and its groups' peers' sets (its address comes or goes). */
+  async vmChanged(vmId: number): Promise<void> {
+    const groups = await this.k.selectFrom('security_group_vm_map').select('security_group_id').where('vm_id', '=', vmId).execute();
+    await this.pushGroups(groups.map((g) => g.security_group_id), { peers: true });
+  }
+
   /** Sends the VM's current set to its host; false when it has none or the host failed. */
   async pushVm(vmId: number): Promise<boolean> {
     const vm = await this.k.selectFrom('vm_instances').select(['host_id', 'state', 'instance_name']).where('id', '=', vmId).executeTakeFirst();

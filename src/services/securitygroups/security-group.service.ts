@@ -235,6 +235,16 @@ export class SecurityGroupService {
     return [await this.ensureDefault(owner)];
   }
 
+  /** The groups of each VM, for the `securitygroup` field of VM responses (one query per page). */
+  async ofVms(vmIds: number[]): Promise<Map<number, Array<{ uuid: string; name: string; description: string | null; account_name: string }>>> {
+    const out = new Map<number, Array<{ uuid: string; name: string; description: string | null; account_name: string }>>();
+    if (vmIds.length === 0) return out;
+    const rows = await groupQuery(this.db.kysely).innerJoin('security_group_vm_map as m', 'm.security_group_id', 'g.id').select('m.vm_id')
+      .where('m.vm_id', 'in', vmIds).orderBy('g.id').execute();
+    for (const r of rows) out.set(r.vm_id, [...(out.get(r.vm_id) ?? []), r]);
+    return out;
+  }
+
   /** Makes the VM a member of the groups (in the deploy transaction). */
   async join(trx: Kysely<Database>, vmId: number, groupIds: number[]): Promise<void> {
     const now = Date.now();

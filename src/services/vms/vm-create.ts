@@ -31,6 +31,9 @@ export interface DeployInput {
   hostid?: number | undefined;
   clusterid?: number | undefined;
   podid?: number | undefined;
+  networkids?: number[] | undefined;
+  securitygroupids?: number[] | undefined;
+  securitygroupnames?: string[] | undefined;
 }
 
 export async function createVm(db: Db, services: Services, caller: Caller, p: DeployInput): Promise<{ id: number; uuid: string }> {
@@ -38,9 +41,10 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
   const owner = p.account !== undefined
     ? await services.scoper.accountByName(caller, p.account, p.domainid)
     : { id: caller.accountId, domainId: caller.domainId, domainPath: caller.domainPath };
-  const zone = await db.kysely.selectFrom('zones').select(['id', 'allocation_state']).where('id', '=', p.zoneid).where('removed', 'is', null).executeTakeFirst();
+  const zone = await db.kysely.selectFrom('zones').select(['id', 'allocation_state', 'network_type']).where('id', '=', p.zoneid).where('removed', 'is', null).executeTakeFirst();
   if (!zone) throw paramError('Unable to find zone by id');
   if (zone.allocation_state !== 'Enabled' && !isRootAdmin(caller)) throw permissionDenied(`Cannot perform this operation, Zone is currently disabled: ${p.zoneid}`);
+  const net = await guestNetworking(services, owner, zone, p);
   const so = await k.selectFrom('service_offerings').selectAll().where('id', '=', p.serviceofferingid).where('removed', 'is', null).executeTakeFirst();
   if (!so || so.state !== 'Active') throw paramError('Unable to find service offering');
   if (p.templateid === undefined) throw paramError('Unable to deploy a VM: templateid is required (a template or an ISO)');
@@ -103,10 +107,31 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
       });
     }
     if (p.group) await services.instanceGroups.assign(trx, id, p.group, owner.id);
+    if (net.basic) await services.directNetworks.allocateBasic(trx, { id, accountId: owner.id, domainId: owner.domainId }, net.basic);
+    if (net.groups.length > 0) await services.securityGroups.join(trx, id, net.groups);
     await services.events.record({
       type: 'VM.CREATE', description: `Creating VM ${instanceName(owner.id, id)}`, userId: caller.userId, accountId: owner.id,
       domainId: owner.domainId, resourceType: 'VirtualMachine', resourceUuid: uuid,
     }, trx);
     return { id, uuid };
   });
+}
+
+/**
+ * Networking decided in the request: in a Basic zone the zone's guest network and the pod
+ * whose untagged range gives the address, and (with the SecurityGroup service) the groups the
+ * VM joins — those named, else the owner's default group. Elsewhere groups are refused.
+ */
+async function guestNetworking(services: Services, owner: { id: number; domainId: number }, zone: { id: number; network_type: string }, p: DeployInput) {
+  const named = !!(p.securitygroupids?.length || p.securitygroupnames?.length);
+  if (zone.network_type !== 'Basic') {
+    if (named) throw paramError("Can't create vm with security groups; security group feature is not enabled per zone");
+    return { basic: undefined, groups: [] as number[] };
+  }
+  const basic = await services.directNetworks.placeBasic(zone.id, { networkIds: p.networkids, podId: p.podid, clusterId: p.clusterid, hostId: p.hostid });
+  if (!basic.securityGroups) {
+    if (named) throw paramError("Can't create vm with security groups; security group feature is not enabled in the zone's network");
+    return { basic, groups: [] as number[] };
+  }
+  return { basic, groups: await services.securityGroups.forDeploy(owner, p.securitygroupids, p.securitygroupnames) };
 }

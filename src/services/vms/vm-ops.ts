@@ -91,6 +91,8 @@ export class VmOps {
       }
       await this.event(trx, caller, vm, 'VM.DESTROY', `Destroying VM ${vm.instance_name}`);
     });
+    // Security-group peers no longer allow its address.
+    await this.services.securityGroupPusher.vmChanged(vm.id);
     return expunge ? this.expunge(caller, vmId) : loadVm(this.db, vmId);
   }
 
@@ -130,6 +132,7 @@ export class VmOps {
       }
     }
     const wasError = r.from === 'Error';
+    let left: number[] = [];
     await this.db.kysely.transaction().execute(async (trx) => {
       const now = Date.now();
       await transition(trx, ref(vm), 'ExpungeOperation', { removed: now, host_id: null });
@@ -153,8 +156,12 @@ export class VmOps {
         ...(wasError ? { user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size) } : {}),
       });
       await this.services.instanceGroups.assign(trx, vm.id, null, vm.account_id);
+      left = await this.services.securityGroups.leave(trx, vm.id);
+      await this.services.directNetworks.releaseVm(trx, vm.id);
+      await this.services.nics.releaseNics(trx, vm.id);
       await this.event(trx, caller, vm, 'VM.EXPUNGE', `Expunging VM ${vm.instance_name}`);
     });
+    await this.services.securityGroupPusher.pushGroups(left, { peers: true });
     return { ...vm, state: 'Expunging', removed: Date.now() };
   }
 

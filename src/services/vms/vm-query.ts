@@ -17,6 +17,7 @@ export interface VmFilter {
   groupid?: number | undefined;
   templateid?: number | undefined;
   serviceofferingid?: number | undefined;
+  securitygroupid?: number | undefined;
 }
 
 export function vmQuery(db: Db, includeRemoved = false) {
@@ -61,6 +62,7 @@ export async function listVms(db: Db, scoper: Scoper, scope: ListScope, f: VmFil
   if (f.templateid !== undefined) q = q.where((eb) => eb.or([eb('v.template_id', '=', f.templateid!), eb('v.iso_id', '=', f.templateid!)]));
   if (f.serviceofferingid !== undefined) q = q.where('v.service_offering_id', '=', f.serviceofferingid);
   if (f.groupid !== undefined) q = q.where('gm.group_id', '=', f.groupid);
+  if (f.securitygroupid !== undefined) q = q.where('v.id', 'in', (eb) => eb.selectFrom('security_group_vm_map').select('vm_id').where('security_group_id', '=', f.securitygroupid!));
   if (f.keyword !== undefined) {
     const op = likeInsensitive(db.dialect);
     const pat = likePattern(f.keyword);

@@ -172,6 +172,8 @@ export class VmStarter {
         domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid,
       }, trx);
     });
+    // The host filters the VM's traffic as its security groups say; peers now allow its address.
+    await this.services.securityGroupPusher.vmChanged(vm.id);
     return loadVm(this.db, vm.id);
   }
 

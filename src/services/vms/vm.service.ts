@@ -52,6 +52,9 @@ export class VmService {
     if (opts.hostId !== undefined) target.hostId = opts.hostId;
     if (opts.clusterId !== undefined) target.clusterId = opts.clusterId;
     if (opts.podId !== undefined) target.podId = opts.podId;
+    // A VM with an address from a pod's direct range runs in that pod only.
+    const pinned = await this.services.directNetworks.pinnedPod(id);
+    if (pinned !== undefined) target.podId = pinned;
     return this.starter.start(caller, id, { deploy: opts.deploy ?? false, target });
   }
 

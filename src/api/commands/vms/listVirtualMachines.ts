@@ -1,9 +1,9 @@
 import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
-import { toUserVm, userVmResponse } from '../../responses/vm.js';
+import { userVmResponse } from '../../responses/vm.js';
 import { listVms } from '../../../services/vms/vm-query.js';
 import { accountListParams, pageOf, scopeOf } from '../common.js';
-import { USER_ROLES } from './vm-common.js';
+import { USER_ROLES, vmWires } from './vm-common.js';
 
 const ADMIN = ['Admin'] as const;
 
@@ -20,6 +20,7 @@ export default defineCommand({
     state: p.string({ doc: 'State of the virtual machine' }),
     zoneid: p.uuid({ entity: 'Zone', doc: 'Availability zone' }),
     groupid: p.uuid({ entity: 'InstanceGroup', doc: 'Instance group' }),
+    securitygroupid: p.uuid({ entity: 'SecurityGroup', doc: 'VMs that are members of this security group' }),
     templateid: p.uuid({ entity: 'Template', doc: 'Template (or ISO) of the virtual machines' }),
     serviceofferingid: p.uuid({ entity: 'ServiceOffering', doc: 'Service offering' }),
     hostid: p.uuid({ entity: 'Host', roles: [...ADMIN], doc: 'Host (root admin)' }),
@@ -32,6 +33,6 @@ export default defineCommand({
     const scope = await scopeOf(ctx, params);
     const r = await listVms(ctx.services.vms.db, ctx.services.scoper, scope, params, pageOf(ctx, params));
     const details = params.details === undefined || params.details.some((d) => d === 'all');
-    return { items: r.rows.map((v) => toUserVm(v, ctx.caller, { details })), count: r.count };
+    return { items: await vmWires(ctx, r.rows, { details }), count: r.count };
   },
 });

@@ -3,7 +3,8 @@ import type { CommandContext } from '../../define-command.js';
 import { CloudError } from '../../errors.js';
 import { p } from '../../params.js';
 import { toUserVm } from '../../responses/vm.js';
-import { getVmView } from '../../../services/vms/vm-query.js';
+import { getVmView, type VmView } from '../../../services/vms/vm-query.js';
+import { toVmSecurityGroup } from '../../responses/security-groups.js';
 import type { Wire } from '../../responses/define.js';
 
 export const USER_ROLES = ['Admin', 'ResourceAdmin', 'DomainAdmin', 'User'] as const;
@@ -11,7 +12,19 @@ export const vmId = { id: p.uuid({ entity: 'VirtualMachine', required: true, doc
 
 /** The VM's wire object as the caller may see it. */
 export async function vmWire(ctx: CommandContext, id: number, opts: { password?: string; details?: boolean } = {}): Promise<Wire> {
-  return toUserVm(await getVmView(ctx.services.vms.db, id), ctx.caller, opts);
+  const o = toUserVm(await getVmView(ctx.services.vms.db, id), ctx.caller, opts);
+  o['securitygroup'] = ((await ctx.services.securityGroups.ofVms([id])).get(id) ?? []).map(toVmSecurityGroup);
+  return o;
+}
+
+/** VM wire objects of a page, each with its security groups. */
+export async function vmWires(ctx: CommandContext, rows: VmView[], opts: { details?: boolean } = {}): Promise<Wire[]> {
+  const groups = await ctx.services.securityGroups.ofVms(rows.map((v) => v.id));
+  return rows.map((v) => {
+    const o = toUserVm(v, ctx.caller, opts);
+    o['securitygroup'] = (groups.get(v.id) ?? []).map(toVmSecurityGroup);
+    return o;
+  });
 }
 
 /** Checks access in the request; the job's instance is the VM. */
