@@ -170,6 +170,35 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(Number(acct.volumetotal), 0);
     });
 
+    it('a deploy is refused by the limit of its account, its domain and its grandparent domain, each alone', async () => {
+      const d1 = (await s.admin.ok('createDomain', { name: `lim-d1-${Date.now() % 100000}` }))['domain'];
+      const d2 = (await s.admin.ok('createDomain', { name: 'lim-d2', parentdomainid: d1.id }))['domain'];
+      const tenant = await s.newAccount({ domainid: d2.id });
+      const first = (await deploy(tenant))['virtualmachine'];
+      const levels: Array<[string, Record<string, string>, RegExp]> = [
+        ['account', { account: tenant.accountName, domainid: d2.id }, new RegExp(`account name=${tenant.accountName}`)],
+        ['domain', { domainid: d2.id }, new RegExp(`domain id=${d2.id}`)],
+        ['grandparent domain', { domainid: d1.id }, new RegExp(`domain id=${d1.id}`)],
+      ];
+      for (const [what, owner, says] of levels) {
+        // Instances (type 0) capped at the one VM the account already has, at this level only.
+        await s.admin.ok('updateResourceLimit', { resourcetype: 0, max: 1, ...owner });
+        // Checked in the request, before any job or row exists: CloudStack's 532.
+        const r = await tenant.call('deployVirtualMachine', { zoneid: ids['zone']!, serviceofferingid: ids['so']!, templateid: ids['tpl']!, startvm: false });
+        assert.equal(r.status, 532, `${what} limit blocks`);
+        assert.equal(r.inner['errorcode'], 532);
+        assert.match(String(r.inner['errortext']), says);
+        assert.equal(((await tenant.ok('listVirtualMachines', {}))['virtualmachine'] ?? []).length, 1, 'nothing was created');
+        await s.admin.ok('updateResourceLimit', { resourcetype: 0, max: -1, ...owner });
+      }
+      // With every level unlimited again the same deploy goes through, and the counts walk up the tree.
+      const second = (await deploy(tenant))['virtualmachine'];
+      const dom = async (id: string) => Number((await s.admin.ok('listDomains', { id }))['domain'][0].vmtotal);
+      assert.deepEqual([await dom(d2.id), await dom(d1.id)], [2, 2]);
+      for (const v of [first, second]) await s.admin.jobOk('destroyVirtualMachine', { id: v.id, expunge: true });
+      assert.deepEqual([await dom(d2.id), await dom(d1.id)], [0, 0]);
+    });
+
     it('deleting an account expunges its VMs and volumes', async () => {
       const other = await s.newAccount();
       await deploy(other);
