@@ -81,8 +81,19 @@ export interface VolumeExtractsTable {
   created: number;
 }
 
+/** VMs that storage pool maintenance stopped and its cancellation starts again. */
+export interface StoragePoolWorkTable {
+  id: Generated<number>;
+  pool_id: number;
+  vm_id: number;
+  stopped_for_maintenance: Generated<number>;
+  started_after_maintenance: Generated<number>;
+  created: number;
+}
+
 export interface VmTables {
   vm_instances: VmInstancesTable;
   volumes: VolumesTable;
   volume_extracts: VolumeExtractsTable;
+  storage_pool_work: StoragePoolWorkTable;
 }

@@ -119,16 +119,6 @@ export class StoragePoolService {
     return this.get(id);
   }
 
-  /** Moves a pool into or out of maintenance (no VMs to migrate here: volumes stay put). */
-  async setMaintenance(id: number, on: boolean): Promise<PoolRow> {
-    const pool = await this.get(id);
-    const from = on ? ['Up', 'Disabled', 'ErrorInMaintenance'] : ['Maintenance', 'PrepareForMaintenance', 'ErrorInMaintenance'];
-    if (!from.includes(pool.status)) throw new CloudError('InvalidState', `Storage pool ${pool.name} is in state ${pool.status}; cannot ${on ? 'enable' : 'cancel'} maintenance`);
-    // The async job writes the MAINT.PREPARE.PS / MAINT.CANCEL.PS events.
-    await this.db.kysely.updateTable('storage_pools').set({ status: on ? 'Maintenance' : 'Up' }).where('id', '=', id).execute();
-    return this.get(id);
-  }
-
   async delete(_caller: Caller, id: number, forced: boolean): Promise<void> {
     const pool = await this.get(id);
     const vols = await this.probe.count('volumes', { pool_id: id }, (q) => (forced ? q.where('state', 'not in', GONE_VOLUME_STATES) : q));

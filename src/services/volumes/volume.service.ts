@@ -16,6 +16,7 @@ import type { Services } from '../index.js';
 import { agentSend } from '../vms/agent-port.js';
 import { splitTags, vmDb } from '../vms/contract.js';
 import { loadVm, vmForCaller, type VmRow } from '../vms/vm-rows.js';
+import { VolumeOps } from './volume-ops.js';
 import { candidatePools, hostForPool, reserveOnPool, type PoolPick } from './volume-place.js';
 import { GiB, loadVolume, maxDataVolumes, volumeForCaller, type VolumeRow } from './volume-rows.js';
 
@@ -30,7 +31,12 @@ export interface CreateVolumeInput {
 }
 
 export class VolumeService {
-  constructor(readonly db: Db, private readonly services: Services) {}
+  /** resize, migrate, extract. */
+  readonly ops: VolumeOps;
+
+  constructor(readonly db: Db, private readonly services: Services) {
+    this.ops = new VolumeOps(db, services, this);
+  }
 
   access(caller: Caller, id: number): Promise<VolumeRow> {
     return volumeForCaller(this.db, this.services.scoper, caller, id);

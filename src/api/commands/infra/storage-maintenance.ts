@@ -1,4 +1,4 @@
-/** enableStorageMaintenance and cancelStorageMaintenance differ only in direction, names and event. */
+/** enableStorageMaintenance and cancelStorageMaintenance differ only in direction, names and event (services.poolMaintenance). */
 import { defineCommand, objectOf } from '../../define-command.js';
 import { p } from '../../params.js';
 import { storagePoolResponse, toStoragePool } from '../../responses/infra.js';
@@ -19,7 +19,9 @@ export function maintenanceCommand(o: { name: string; description: string; event
       return { instanceUuid: (await ctx.services.storagePools.get(q.id)).uuid };
     },
     async handler(ctx, q) {
-      const s = await ctx.services.storagePools.setMaintenance(q.id, o.on);
+      if (o.on) await ctx.services.poolMaintenance.enable(ctx.caller, q.id);
+      else await ctx.services.poolMaintenance.cancel(ctx.caller, q.id);
+      const s = await ctx.services.storagePools.get(q.id);
       return toStoragePool(s, (await ctx.services.config.get('storage.overprovisioning.factor')) ?? '1');
     },
   });
