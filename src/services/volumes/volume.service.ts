@@ -79,20 +79,27 @@ export class VolumeService {
     if (vm && vm.zone_id !== zone.id) throw paramError('Please specify a VM that is in the same zone as the volume.');
     const dof = await this.offering(p.diskofferingid);
     const size = await this.sizeFor(dof, p.size);
+    const id = await this.db.kysely.transaction().execute((trx) =>
+      this.allocate(trx, caller, { accountId: owner.id, domainId: owner.domainId, zoneId: zone.id, size, diskOfferingId: dof.id, name: p.name }));
+    return loadVolume(this.db.kysely, id);
+  }
+
+  /**
+   * The Allocated DATADISK row in the caller's transaction, with its `volume` and
+   * `primary_storage` counts and VOLUME.CREATE (also for a volume made from a snapshot).
+   */
+  async allocate(trx: Kysely<Database>, caller: Caller, a: { accountId: number; domainId: number; zoneId: number; size: number; diskOfferingId: number | null; name?: string | undefined }): Promise<number> {
     const uuid = randomUUID();
     const now = Date.now();
-    const id = await this.db.kysely.transaction().execute(async (trx) => {
-      await this.services.limits.reserveAll(trx, owner.id, { volume: 1, primary_storage: size });
-      const id = await insertId(trx, this.db.dialect, 'volumes', {
-        uuid, name: p.name ?? uuid, volume_type: 'DATADISK', state: 'Allocated', account_id: owner.id, domain_id: owner.domainId, zone_id: zone.id,
-        pool_id: null, vm_id: null, device_id: null, disk_offering_id: dof.id, template_id: null, size, path: null, created: now, removed: null,
-        state_changed: now,
-      });
-      const v = await loadVolume(trx, id);
-      await this.event(trx, caller, v, 'VOLUME.CREATE', `Creating volume ${v.name} of ${size} bytes`);
-      return id;
+    await this.services.limits.reserveAll(trx, a.accountId, { volume: 1, primary_storage: a.size });
+    const id = await insertId(trx, this.db.dialect, 'volumes', {
+      uuid, name: a.name ?? uuid, volume_type: 'DATADISK', state: 'Allocated', account_id: a.accountId, domain_id: a.domainId, zone_id: a.zoneId,
+      pool_id: null, vm_id: null, device_id: null, disk_offering_id: a.diskOfferingId, template_id: null, size: a.size, path: null, created: now, removed: null,
+      state_changed: now,
     });
-    return loadVolume(this.db.kysely, id);
+    const v = await loadVolume(trx, id);
+    await this.event(trx, caller, v, 'VOLUME.CREATE', `Creating volume ${v.name} of ${a.size} bytes`);
+    return id;
   }
 
   /** Detached data volumes only: the disk goes from its pool, then the row, the pool room and the counts. */
@@ -269,6 +276,8 @@ export class VolumeService {
   /** An account going away takes its remaining (detached) volumes with it. */
   async forgetAccount(caller: Caller, accountId: number): Promise<void> {
     const rows = await this.db.kysely.selectFrom('volumes').select('id').where('account_id', '=', accountId).where('removed', 'is', null).where('vm_id', 'is', null).execute();
-    for (const r of rows) await this.delete(caller, r.id);
+    const failed: string[] = [];
+    for (const r of rows) await this.delete(caller, r.id).catch((e: Error) => failed.push(e.message));
+    if (failed.length) throw new CloudError('ResourceUnavailable', `Unable to delete ${failed.length} volume(s) of the account: ${failed[0]}`);
   }
 }
