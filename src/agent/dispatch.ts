@@ -57,6 +57,15 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       return { volumes: await d.volumeStats(c.volumeUuids) };
     case 'Snapshot':
       return { ...(await d.snapshot(c)) };
+    case 'BackupSnapshot':
+      return { ...(await d.backupSnapshot(c)) };
+    case 'DeleteSnapshot':
+      await d.deleteSnapshot(c.path);
+      return {};
+    case 'CreateVolumeFromSnapshot':
+      return { ...(await d.createVolumeFromSnapshot(c)) };
+    case 'CreateTemplate':
+      return { ...(await d.createTemplate(c)) };
     case 'GetVmStats':
       return { stats: await d.vmStats(c.instanceNames) };
     case 'GetVmStates':

@@ -99,6 +99,30 @@ export function driverContract(label: string, env: ContractEnv): void {
       assert.deepEqual(await d.volumeStats(['v-life']), []);
     });
 
+    it('snapshots: backed up whole then incrementally; a chain restores; a deleted link breaks it', async () => {
+      const a = await env.make();
+      const b = await env.make();
+      const vol = await a.createVolume({ volumeUuid: 'v-snap', poolPath: env.poolPath, size: 1024 ** 3 });
+      const store = { storeUrl: 'nfs://sec/export', installDir: 'snapshots/2/7' };
+      const s1 = await a.snapshot({ volumeUuid: 'v-snap', path: vol.path, snapshotUuid: 's1' });
+      const b1 = await a.backupSnapshot({ snapshotUuid: 's1', primaryPath: s1.path, parentPath: null, ...store });
+      await a.deleteSnapshot(s1.path);
+      const s2 = await a.snapshot({ volumeUuid: 'v-snap', path: vol.path, snapshotUuid: 's2' });
+      // Shared storage: another host of the cluster backs up and restores the same disk.
+      const b2 = await b.backupSnapshot({ snapshotUuid: 's2', primaryPath: s2.path, parentPath: b1.path, ...store });
+      await b.deleteSnapshot(s2.path);
+      assert.ok(b1.physicalSize > 0 && b2.physicalSize > 0);
+      const restored = await b.createVolumeFromSnapshot({ volumeUuid: 'v-restored', poolPath: env.poolPath, size: 1024 ** 3, chain: [b1.path, b2.path] });
+      assert.ok(restored.path.startsWith(env.poolPath));
+      const tpl = await a.createTemplate({ templateUuid: 't1', storeUrl: store.storeUrl, installDir: 'template/tmpl/2/9', chain: [b1.path, b2.path], size: 1024 ** 3 });
+      assert.equal(tpl.size, 1024 ** 3);
+      assert.ok(tpl.physicalSize >= b2.physicalSize);
+      await a.deleteSnapshot(b1.path);
+      await a.deleteSnapshot(b1.path);
+      await assert.rejects(b.createVolumeFromSnapshot({ volumeUuid: 'v-broken', poolPath: env.poolPath, size: 1024 ** 3, chain: [b1.path, b2.path] }));
+      await assert.rejects(a.createTemplate({ templateUuid: 't2', storeUrl: store.storeUrl, installDir: 'template/tmpl/2/9', size: 1 }));
+    });
+
     it('ISO attach and detach need a known VM', async () => {
       const d = await env.make();
       await assert.rejects(d.attachIso('i-nope', '/iso/x.iso'));

@@ -40,6 +40,19 @@ export interface VolumeStat {
   instanceName?: string;
 }
 
+export interface SnapshotBackup {
+  path: string;
+  /** Bytes stored for this backup alone. */
+  physicalSize: number;
+}
+
+export interface TemplateCreated {
+  path: string;
+  /** Virtual size in bytes. */
+  size: number;
+  physicalSize: number;
+}
+
 export interface HypervisorDriver {
   /** Post: the host's current capacity and identity; never changes VM state. */
   hostInfo(): Promise<HostInfo>;
@@ -82,8 +95,20 @@ export interface HypervisorDriver {
   copyVolume(p: { volumeUuid: string; path: string; destPath: string }): Promise<{ path: string; size: number }>;
   /** Post: the volumes the host's storage holds (all, or those named), with path and virtual size. */
   volumeStats(volumeUuids?: string[]): Promise<VolumeStat[]>;
-  /** Post: a point-in-time copy of the volume exists at the returned path. */
+  /** Post: a point-in-time copy of the volume exists on its primary storage at the returned path. */
   snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }>;
+  /**
+   * Post: the primary copy is stored under `installDir` on secondary storage: whole when
+   * `parentPath` is null, else only the blocks changed since that backup (incremental);
+   * `physicalSize` is the bytes stored. Throws when the parent backup is gone.
+   */
+  backupSnapshot(p: { snapshotUuid: string; primaryPath: string; storeUrl: string; installDir: string; parentPath: string | null }): Promise<SnapshotBackup>;
+  /** Post: the snapshot copy at `path` (primary or secondary) is gone; deleting an absent copy succeeds. */
+  deleteSnapshot(path: string): Promise<void>;
+  /** Post: a volume in `poolPath` holds the disk as of the chain's last backup (full first). Throws if a link is missing. */
+  createVolumeFromSnapshot(p: { volumeUuid: string; poolPath: string; size: number; chain: string[] }): Promise<VolumeCreated>;
+  /** Post: a template image under `installDir` made from a backup chain or from a volume's disk. */
+  createTemplate(p: { templateUuid: string; storeUrl: string; installDir: string; chain?: string[] | undefined; volumePath?: string | undefined; size: number }): Promise<TemplateCreated>;
   /** Post: statistics of the named (or all running) VMs; unknown names are skipped. */
   vmStats(instanceNames?: string[]): Promise<VmStats[]>;
   /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */

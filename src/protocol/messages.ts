@@ -92,7 +92,20 @@ export type AgentCommand =
   /** Writes a copy of a disk to a file (extractVolume's copy on secondary storage). */
   | { type: 'CopyVolume'; volumeUuid: string; path: string; destPath: string }
   | { type: 'GetVolumeStats'; volumeUuids?: string[] }
+  /** Takes a point-in-time copy of the volume on its primary storage; answers `{ path }`. */
   | { type: 'Snapshot'; volumeUuid: string; path: string; snapshotUuid: string }
+  /**
+   * Copies a snapshot from primary to secondary storage under `installDir` of the store at
+   * `storeUrl`: the whole disk when `parentPath` is null, else only what changed since that
+   * backup. Answers `{ path, physicalSize }`.
+   */
+  | { type: 'BackupSnapshot'; snapshotUuid: string; primaryPath: string; storeUrl: string; installDir: string; parentPath: string | null }
+  /** Removes a snapshot copy (on primary or secondary storage); absent copies are fine. */
+  | { type: 'DeleteSnapshot'; path: string }
+  /** A new volume in the pool restored from a backup chain (full first, the wanted snapshot last). */
+  | { type: 'CreateVolumeFromSnapshot'; volumeUuid: string; poolPath: string; size: number; chain: string[] }
+  /** A template on secondary storage made from a backup chain or from a (stopped) volume; answers `{ path, size, physicalSize }`. */
+  | { type: 'CreateTemplate'; templateUuid: string; storeUrl: string; installDir: string; chain?: string[]; volumePath?: string; size: number }
   | { type: 'GetVmStats'; instanceNames?: string[] }
   | { type: 'GetVmStates' }
   | { type: 'GetHostInfo' }
@@ -106,7 +119,8 @@ export type AgentCommand =
 export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
-  'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules', 'ConfigureSimulator', 'CleanupSimulator',
+  'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
+  'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules', 'ConfigureSimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {

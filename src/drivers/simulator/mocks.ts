@@ -1,7 +1,8 @@
 /**
  * Fault injection for the simulator (CloudStack's mock configuration): rules per host, each
  * for one operation, `value` = `key:value|…` with `result:fail|fault`, `wait:<ms>`,
- * `rate:<0..1>` (the result applies to that share of calls, at random), `enabled:false`;
+ * `rate:<0..1>` (the result applies to that share of calls, at random), `enabled:false`,
+ * `written:<bytes>` (a snapshot: what the guest wrote to the disk since the previous one);
  * `count` uses (null = until cleaned up).
  */
 import type { SimulatorMock } from '../../protocol/messages.js';
@@ -12,7 +13,9 @@ const ALIASES: Record<string, string> = {
   AttachIsoCommand: 'AttachIso', AttachCommand: 'AttachVolume', DettachCommand: 'DetachVolume', CreateCommand: 'CreateVolume',
   DestroyCommand: 'DeleteVolume', CreateObjectCommand: 'CreateVolume', DeleteCommand: 'DeleteVolume', CopyCommand: 'CreateVolume',
   ResizeVolumeCommand: 'ResizeVolume', MigrateVolumeCommand: 'MigrateVolume', CopyVolumeCommand: 'CopyVolume', GetVolumeStatsCommand: 'GetVolumeStats',
-  CreateSnapshotCommand: 'Snapshot', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
+  CreateSnapshotCommand: 'Snapshot', BackupSnapshotCommand: 'BackupSnapshot', DeleteSnapshotBackupCommand: 'DeleteSnapshot',
+  CreateVolumeFromSnapshotCommand: 'CreateVolumeFromSnapshot', CreatePrivateTemplateFromSnapshotCommand: 'CreateTemplate',
+  CreatePrivateTemplateFromVolumeCommand: 'CreateTemplate', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
   PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
 };
 
@@ -23,6 +26,8 @@ export function operationOf(name: string): string {
 export interface MockEffect {
   waitMs: number;
   fail: string | null;
+  /** Bytes the guest wrote to the disk before this snapshot (`written:`), null = the default. */
+  written: number | null;
 }
 
 export interface ParsedValue {
@@ -31,11 +36,12 @@ export interface ParsedValue {
   result: 'fail' | 'fault' | null;
   /** Share of matching calls that get `result` (1 = every call). */
   rate: number;
+  written: number | null;
 }
 
 /** Parses `result:fail|wait:100`; throws on an unknown key or a bad number. */
 export function parseMockValue(value: string): ParsedValue {
-  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1 };
+  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1, written: null };
   for (const part of value.split('|').map((s) => s.trim()).filter(Boolean)) {
     const i = part.indexOf(':');
     const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
@@ -49,6 +55,10 @@ export function parseMockValue(value: string): ParsedValue {
       const n = Number(v);
       if (v === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`Invalid rate value ${v}; use a number from 0 to 1`);
       out.rate = n;
+    } else if (k === 'written') {
+      const n = Number(v);
+      if (v === '' || !Number.isSafeInteger(n) || n < 0) throw new Error(`Invalid written value ${v}; use a number of bytes`);
+      out.written = n;
     } else if (k === 'result') {
       const r = v.toLowerCase();
       if (r !== 'fail' && r !== 'fault' && r !== 'success') throw new Error(`Invalid result ${v}; use fail, fault or success`);
@@ -85,6 +95,6 @@ export class MockBook {
     if (!r) return null;
     if (r.count !== null) r.count--;
     const hit = r.parsed.rate >= 1 || this.random() < r.parsed.rate;
-    return { waitMs: r.parsed.waitMs, fail: r.parsed.result === null || !hit ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
+    return { waitMs: r.parsed.waitMs, written: r.parsed.written, fail: r.parsed.result === null || !hit ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
   }
 }

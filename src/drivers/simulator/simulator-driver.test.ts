@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { driverContract } from '../driver.contract.js';
 import { SimulatorDriver } from './simulator-driver.js';
 import { parseMockValue } from './mocks.js';
+import { SimStorage } from './sim-storage.js';
 
 let n = 0;
 driverContract('simulator', {
@@ -39,13 +40,40 @@ describe('simulator fault injection', () => {
     assert.equal(d.mocks.size, 0);
   });
 
+  it('backups are incremental: a delta stores what was written since its parent; the default is 1% of the disk', async () => {
+    const storage = new SimStorage();
+    const d = new SimulatorDriver({ name: 'h', storage });
+    const MiB = 1024 ** 2;
+    const vol = await d.createVolume({ volumeUuid: 'v', poolPath: '/p', size: 1024 * MiB });
+    const take = async (id: string, parent: string | null, written?: number) => {
+      if (written !== undefined) d.configure([{ id: 9, name: 'CreateSnapshotCommand', value: `written:${written}`, count: 1 }]);
+      const s = await d.snapshot({ volumeUuid: 'v', path: vol.path, snapshotUuid: id });
+      const b = await d.backupSnapshot({ snapshotUuid: id, primaryPath: s.path, storeUrl: 'nfs://x/y', installDir: 'snapshots/1/1', parentPath: parent });
+      await d.deleteSnapshot(s.path);
+      return b;
+    };
+    const full = await take('a', null, 100 * MiB);
+    const d1 = await take('b', full.path, 10 * MiB);
+    const d2 = await take('c', d1.path);
+    const full2 = await take('d', null, 5 * MiB);
+    assert.deepEqual([full.physicalSize, d1.physicalSize, d2.physicalSize, full2.physicalSize], [100 * MiB, 10 * MiB, Math.floor(1024 * MiB / 100), 115 * MiB + Math.floor(1024 * MiB / 100)]);
+    await assert.rejects(d.backupSnapshot({ snapshotUuid: 'e', primaryPath: 'nope', storeUrl: 'nfs://x/y', installDir: 's', parentPath: null }), /not on primary/);
+    await d.deleteSnapshot(d1.path);
+    await assert.rejects(d.createVolumeFromSnapshot({ volumeUuid: 'r', poolPath: '/p', size: 1024 * MiB, chain: [full.path, d1.path, d2.path] }), /missing/);
+    await assert.rejects(d.createVolumeFromSnapshot({ volumeUuid: 'r', poolPath: '/p', size: 1024 * MiB, chain: [full.path, d2.path] }), /delta of/);
+    d.configure([{ id: 10, name: 'BackupSnapshot', value: 'result:fail', count: 1 }]);
+    await assert.rejects(take('f', null));
+  });
+
   it('failureRate 1 fails every operation', async () => {
     const d = new SimulatorDriver({ name: 'h', failureRate: 1 });
     await assert.rejects(d.startVm({ instanceName: 'i', cpus: 1, cpuSpeed: 1, memoryMiB: 1, disks: [] }));
   });
 
   it('mock values are validated', () => {
-    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1 });
+    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1, written: null });
+    assert.equal(parseMockValue('written:1048576').written, 1048576);
+    assert.throws(() => parseMockValue('written:-3'));
     assert.throws(() => parseMockValue('colour:red'));
     assert.throws(() => parseMockValue('wait:-1'));
   });

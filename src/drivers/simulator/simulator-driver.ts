@@ -5,9 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { HypervisorDriver, StartSpec, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
+import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
-import { MockBook } from './mocks.js';
+import { MockBook, type MockEffect } from './mocks.js';
+import { SIM_STORAGE, SimStorage } from './sim-storage.js';
+
+export { SimStorage };
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
@@ -27,15 +30,6 @@ export interface SimulatorOptions {
   storage?: SimStorage;
 }
 
-/**
- * Simulated primary storage, path → disk. Pools are shared storage, so every simulated host
- * of one agent process sees the same disks (a disk created through one host can be attached
- * through another of its cluster).
- */
-export class SimStorage {
-  readonly disks = new Map<string, { uuid: string; size: number }>();
-}
-const SHARED_STORAGE = new SimStorage();
 
 interface SimVm {
   spec: MigratingVm;
@@ -52,16 +46,17 @@ export class SimulatorDriver implements HypervisorDriver {
   readonly mocks = new MockBook();
 
   constructor(private readonly o: SimulatorOptions) {
-    this.storage = o.storage ?? SHARED_STORAGE;
+    this.storage = o.storage ?? SIM_STORAGE;
   }
 
   /** Consumes a mock or the random failure rate for one operation; throws a simulated failure. */
-  private async gate(op: string): Promise<void> {
+  private async gate(op: string): Promise<MockEffect | null> {
     const m = this.mocks.size ? this.mocks.take(op) : null;
     const wait = (m?.waitMs ?? 0) + (this.o.delayMs ?? 0);
     if (wait > 0) await sleep(wait);
     if (m?.fail) throw new Error(m.fail);
     if (this.o.failureRate && Math.random() < this.o.failureRate) throw new Error('Simulated failure');
+    return m;
   }
 
   /** True when a `PingCommand` mock says this host stops answering heartbeats. */
@@ -193,7 +188,7 @@ export class SimulatorDriver implements HypervisorDriver {
     const vm = p.instanceName === undefined ? undefined : this.vm(p.instanceName);
     if (vm && vm.state !== 'Running') throw new Error(`VM ${p.instanceName} is not running`);
     const path = `${p.destPoolPath.replace(/\/+$/, '')}/${p.volumeUuid}`;
-    this.storage.disks.set(path, { uuid: p.volumeUuid, size: d.size });
+    this.storage.disks.set(path, { ...d, uuid: p.volumeUuid });
     if (vm) vm.spec.disks = vm.spec.disks.map((x) => (x.uuid === p.volumeUuid ? { ...x, path } : x));
     return { path, size: d.size };
   }
@@ -222,9 +217,38 @@ export class SimulatorDriver implements HypervisorDriver {
   }
 
   async snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }> {
-    await this.gate('Snapshot');
-    return { path: `${p.path}.snap-${p.snapshotUuid}` };
+    const m = await this.gate('Snapshot');
+    const path = `${p.path}.snap-${p.snapshotUuid}`;
+    this.storage.takeSnapshot(p.path, path, m?.written ?? null);
+    return { path };
   }
+
+  async backupSnapshot(p: { snapshotUuid: string; primaryPath: string; storeUrl: string; installDir: string; parentPath: string | null }): Promise<SnapshotBackup> {
+    await this.gate('BackupSnapshot');
+    const path = `${p.installDir.replace(/\/+$/, '')}/${p.snapshotUuid}`;
+    return { path, physicalSize: this.storage.backup(p.primaryPath, path, p.parentPath) };
+  }
+
+  async deleteSnapshot(path: string): Promise<void> {
+    await this.gate('DeleteSnapshot');
+    this.storage.delete(path);
+  }
+
+  async createVolumeFromSnapshot(p: { volumeUuid: string; poolPath: string; size: number; chain: string[] }): Promise<VolumeCreated> {
+    await this.gate('CreateVolumeFromSnapshot');
+    const written = this.storage.restore(p.chain);
+    const created = { path: `${p.poolPath.replace(/\/+$/, '')}/${p.volumeUuid}`, size: p.size };
+    this.storage.disks.set(created.path, { uuid: p.volumeUuid, size: p.size, written: Math.min(p.size, written) });
+    return created;
+  }
+
+  async createTemplate(p: { templateUuid: string; storeUrl: string; installDir: string; chain?: string[] | undefined; volumePath?: string | undefined; size: number }): Promise<TemplateCreated> {
+    await this.gate('CreateTemplate');
+    if (!p.chain?.length && !p.volumePath) throw new Error('A template needs a snapshot chain or a volume');
+    const written = p.chain?.length ? this.storage.restore(p.chain) : this.storage.written(p.volumePath!);
+    return { path: `${p.installDir.replace(/\/+$/, '')}/${p.templateUuid}.qcow2`, size: p.size, physicalSize: Math.min(p.size, written) };
+  }
+
 
   async vmStats(instanceNames?: string[]): Promise<VmStats[]> {
     const out: VmStats[] = [];
