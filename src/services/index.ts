@@ -21,6 +21,7 @@ import type { NetworksServices } from './networks/area.js';
 import type { VmsServices } from './vms/area.js';
 import type { VolumesServices } from './volumes/area.js';
 import type { SecurityGroupsServices } from './securitygroups/area.js';
+import type { SnapshotsServices } from './snapshots/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -38,4 +39,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices;

@@ -9,6 +9,7 @@ import type { LimitsTables } from './limits.js';
 import type { VmTables } from './vms.js';
 import type { NetworksTables } from './networks.js';
 import type { TemplatesTables } from './templates.js';
+import type { SnapshotsTables } from './snapshots.js';
 import type { SecurityGroupsTables } from './security-groups.js';
 
-export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables;

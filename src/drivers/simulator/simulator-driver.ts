@@ -8,9 +8,7 @@ import { dirname } from 'node:path';
 import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook, type MockEffect } from './mocks.js';
-import { SIM_STORAGE, SimStorage } from './sim-storage.js';
-
-export { SimStorage };
+import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
