@@ -46,6 +46,7 @@ export class AgentManager {
   private tlsServer: HttpsServer | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly listeners: VmStateListener[] = [];
+  private readonly connectListeners: Array<(hostId: number) => void> = [];
   /** A host's pending close handling; a new hello for it waits for this first. */
   private readonly closing = new Map<number, Promise<unknown>>();
   readonly health: HealthChecker;
@@ -120,6 +121,11 @@ export class AgentManager {
   /** Registers a listener for VM power states carried by hello and heartbeats. */
   onVmStateReport(fn: VmStateListener): void {
     this.listeners.push(fn);
+  }
+
+  /** Registers a listener called each time a host's agent (re)connects and is Up (e.g. to re-send state it keeps in memory). */
+  onHostConnected(fn: (hostId: number) => void): void {
+    this.connectListeners.push(fn);
   }
 
   createRegistrationToken(p: { zoneId: number; podId: number; clusterId: number; uses?: number | null; ttlMs?: number | null }): Promise<string> {
@@ -265,6 +271,13 @@ export class AgentManager {
     if (mocks.length) await this.send(a.hostId, { type: 'ConfigureSimulator', mocks }, { timeoutMs: 30_000 }).catch(() => undefined);
     await hostTransition(this.db.kysely, { id: a.hostId, status: connecting }, 'Ready', { last_ping: Date.now() });
     if (m.vms?.length) this.report(a.hostId, m.vms);
+    for (const fn of this.connectListeners) {
+      try {
+        fn(a.hostId);
+      } catch (err) {
+        this.log.warn({ err, hostId: a.hostId }, 'host connect listener failed');
+      }
+    }
     return s;
   }
 

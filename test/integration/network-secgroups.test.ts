@@ -182,6 +182,18 @@ for (const dialect of dialectsUnderTest()) {
       assert.deepEqual((await hostRules(ids['aliceDefaultVm']!))!.ingress, []);
     });
 
+    it('sends a reconnecting host the full rule sets of its VMs again', async () => {
+      const before = (await hostRules(ids['web1']!))!;
+      const vm = await s.app.db.kysely.selectFrom('vm_instances').select('host_id').where('uuid', '=', ids['web1']!).executeTakeFirstOrThrow();
+      s.app.services.agents.dropConnection(vm.host_id!);
+      const after = await until('the rules pushed again', async () => {
+        if (!s.app.services.agents.isConnected(vm.host_id!)) return undefined;
+        const set = await hostRules(ids['web1']!).catch(() => undefined);
+        return set && set.version > before.version ? set : undefined;
+      });
+      assert.deepEqual(after.ingress, before.ingress);
+    });
+
     it('usersecuritygrouplist allows the members of another account\'s group, following membership', async () => {
       const db = (await bob.ok('createSecurityGroup', { name: 'db' }))['securitygroup'];
       const allow = await bob.jobOk('authorizeSecurityGroupIngress', {

@@ -18,7 +18,8 @@ export const SECURITY_GROUPS_AREA: Area = {
   name: 'securitygroups',
   async create({ db, services, logger }) {
     const securityGroups = new SecurityGroupService(db, services.events, services.scoper);
-    const securityGroupPusher = new SecurityGroupPusher(db.kysely, () => (services as { agents?: RuleSender }).agents, logger.child({ area: 'securitygroups' }));
+    const log = logger.child({ area: 'securitygroups' });
+    const securityGroupPusher = new SecurityGroupPusher(db.kysely, () => services.agents as RuleSender | undefined, log);
     services.accounts.addCreateHook((trx, a) => securityGroups.ensureDefault(a, trx).then(() => undefined));
     services.accounts.addCleanupHook(async (accountId) => {
       await db.kysely.transaction().execute(async (trx) => {
@@ -30,6 +31,14 @@ export const SECURITY_GROUPS_AREA: Area = {
         await trx.deleteFrom('security_groups').where('id', 'in', ids).execute();
       });
     });
-    return { services: { securityGroups, securityGroupPusher } };
+    return {
+      services: { securityGroups, securityGroupPusher },
+      lifecycle: {
+        async start() {
+          services.agents.onHostConnected((hostId) => void securityGroupPusher.pushHost(hostId).catch((err) => log.warn({ err, hostId }, 'resending security group rules failed')));
+        },
+        async stop() {},
+      },
+    };
   },
 };

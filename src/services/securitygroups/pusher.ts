@@ -79,6 +79,13 @@ export class SecurityGroupPusher {
     for (const v of vms) await this.pushVm(v.id);
   }
 
+  /** A host (re)connected: every VM on it gets its full set again (an agent keeps them in memory only). */
+  async pushHost(hostId: number): Promise<void> {
+    const vms = await this.k.selectFrom('vm_instances as v').select('v.id').where('v.host_id', '=', hostId).where('v.removed', 'is', null).where('v.state', 'in', ON_HOST)
+      .where('v.id', 'in', this.k.selectFrom('security_group_vm_map').select('vm_id')).execute();
+    for (const v of vms) await this.pushVm(v.id);
+  }
+
   /** A VM started, stopped or was destroyed: its own set and its groups' peers' sets (its address comes or goes). */
   async vmChanged(vmId: number): Promise<void> {
     const groups = await this.k.selectFrom('security_group_vm_map').select('security_group_id').where('vm_id', '=', vmId).execute();
