@@ -150,6 +150,11 @@ for (const dialect of dialectsUnderTest()) {
       assert.match(ip, /^172\.20\.0\.(1\d)$/);
       const row = await s.app.db.kysely.selectFrom('user_ip_addresses').select(['state', 'account_id']).where('public_ip_address', '=', ip).executeTakeFirstOrThrow();
       assert.equal(row.state, 'Allocated');
+      // It is the guest's NIC address, not a public IP: not releasable, not counted as one.
+      const ipUuid = (await s.app.db.kysely.selectFrom('user_ip_addresses').select('uuid').where('public_ip_address', '=', ip).executeTakeFirstOrThrow()).uuid;
+      expectError(await alice.call('disassociateIpAddress', { id: ipUuid }), 431, /direct attached guest/);
+      const counted = (await s.admin.ok('updateResourceCount', { account: alice.accountName, domainid: (await s.admin.ok('listDomains'))['domain'][0].id, resourcetype: 1 }))['resourcecount'];
+      assert.equal(Number(counted[0].resourcecount), 0);
       const set = await hostRules(vm.id);
       assert.ok(set, 'the host has a rule set for the VM');
       assert.equal(set.ip, ip);

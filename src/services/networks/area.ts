@@ -46,7 +46,9 @@ export const NETWORKS_AREA: Area = {
     networks.routerDocumentLoader = (id) => routerDocs.render(id);
     const rules = new RuleService(db, services.events, services.scoper, publicIps, networks, networkNotifier);
     services.limits.registerCounter('public_ip', async (accountId, exec) =>
-      Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free').executeTakeFirstOrThrow()).c));
+      // Public addresses only: a direct range's addresses are guests' NIC addresses.
+      Number((await exec.selectFrom('user_ip_addresses').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('state', '!=', 'Free')
+        .where('vlan_id', 'in', (eb) => eb.selectFrom('vlans').select('id').where('vlan_type', '=', 'VirtualNetwork')).executeTakeFirstOrThrow()).c));
     services.limits.registerCounter('network', async (accountId, exec) =>
       Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
     const loadBalancers = new LbService(db, services.events, publicIps, rules, networkNotifier);

@@ -109,6 +109,8 @@ export class IpService {
   /** Checks disassociateIpAddress can proceed (in the request). */
   async checkRelease(caller: Caller, id: number): Promise<IpRow> {
     const ip = await this.getOwned(caller, id);
+    // A direct range's address is a guest's NIC address: it goes when the VM is expunged.
+    if (ip.vlan_type === 'DirectAttached') throw paramError(`Unable to release IP address ${ip.public_ip_address}: it is the address of a direct attached guest`);
     if (ip.source_nat && ip.network_id !== null) {
       const n = await this.db.kysely.selectFrom('networks').select('state').where('id', '=', ip.network_id).executeTakeFirst();
       if (n && n.state !== 'Allocated') throw paramError('ip address is used for source nat purposes and can not be disassociated.');
