@@ -79,7 +79,7 @@ for (const dialect of dialectsUnderTest()) {
       children.push(spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', '2', '--cpus', '8', '--cpu-speed', '2000', '--memory', '16384'], {
         env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'],
       }));
-      await until('two hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 2);
+      await until('two hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 2, 60_000);
       const zoneId = (await s.app.db.kysely.selectFrom('zones').select('id').where('uuid', '=', z.id).executeTakeFirstOrThrow()).id;
       ids['so'] = (await fx.serviceOffering()).uuid;
       ids['tpl'] = (await fx.template(zoneId)).uuid;
