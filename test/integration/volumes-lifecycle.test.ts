@@ -13,7 +13,7 @@ for (const dialect of dialectsUnderTest()) {
   describe(`volumes lifecycle (${dialect})`, () => {
     let z: VolumeZone;
     before(async () => {
-      z = await volumeZone(dialect, 'vol-life-token');
+      z = await volumeZone(dialect, 'vol-life-token', { far: true });
     });
     after(async () => z?.close());
 
@@ -177,25 +177,47 @@ for (const dialect of dialectsUnderTest()) {
       const vm = await z.deploy();
       const v = (await z.s.admin.jobOk('createVolume', { zoneid: z.zone, diskofferingid: z.offerings.ssd }))['volume'];
       const ssd = (await z.pool(z.pools.ssd)).allocated;
-      await z.s.admin.ok('configureSimulator', { name: 'CreateVolume', value: 'result:fail', zoneid: z.zone, count: 1 });
+      const m1 = (await z.s.admin.ok('configureSimulator', { name: 'CreateVolume', value: 'result:fail', zoneid: z.zone, count: 1 }))['null'];
       const failed = await z.s.admin.job('attachVolume', { id: v.id, virtualmachineid: vm.id });
       assert.equal(failed['jobstatus'], 2);
       let row = (await z.s.admin.ok('listVolumes', { id: v.id }))['volume'][0];
       assert.equal(row.state, 'Allocated');
       assert.equal(row.storageid, undefined);
       assert.equal((await z.pool(z.pools.ssd)).allocated, ssd);
-      await z.s.admin.ok('configureSimulator', { name: 'AttachCommand', value: 'result:fail', zoneid: z.zone, count: 1 });
+      const m2 = (await z.s.admin.ok('configureSimulator', { name: 'AttachCommand', value: 'result:fail', zoneid: z.zone, count: 1 }))['null'];
       const hot = await z.s.admin.job('attachVolume', { id: v.id, virtualmachineid: vm.id });
       assert.equal(hot['jobstatus'], 2);
       row = (await z.s.admin.ok('listVolumes', { id: v.id }))['volume'][0];
       assert.equal(row.state, 'Ready', 'created on the pool, the hot attach failed');
       assert.equal(row.virtualmachineid, undefined);
       assert.equal((await z.pool(z.pools.ssd)).allocated, ssd + 5 * GiB);
+      // Counts are per host: the hosts that did not fail keep theirs until cleaned up.
+      for (const m of [m1, m2]) await z.s.admin.ok('cleanupSimulatorMock', { id: m.id });
       assert.equal((await z.s.admin.jobOk('attachVolume', { id: v.id, virtualmachineid: vm.id }))['volume'].state, 'Ready');
       await z.s.admin.jobOk('detachVolume', { id: v.id });
       await z.s.admin.ok('deleteVolume', { id: v.id });
       assert.equal((await z.pool(z.pools.ssd)).allocated, ssd);
       await z.s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+    });
+
+    it('attaching a disk on a pool the VM cannot reach moves it first to one it reaches with the offering\'s tags', async () => {
+      const near = await z.deploy();
+      const v = (await z.s.admin.jobOk('createVolume', { diskofferingid: z.offerings.ssd, virtualmachineid: near.id }))['volume'];
+      assert.equal(v.storageid, z.pools.ssd);
+      await z.s.admin.jobOk('detachVolume', { id: v.id });
+      await z.s.admin.ok('updateCluster', { id: z.far!.cluster, allocationstate: 'Enabled' });
+      const far = await z.deploy({ clusterid: z.far!.cluster });
+      await z.s.admin.ok('updateCluster', { id: z.far!.cluster, allocationstate: 'Disabled' });
+      assert.equal(far.hostid, z.far!.host);
+      const [ssd, farPool] = [(await z.pool(z.pools.ssd)).allocated, (await z.pool(z.pools.far!)).allocated];
+      const moved = (await z.s.admin.jobOk('attachVolume', { id: v.id, virtualmachineid: far.id }))['volume'];
+      assert.equal(moved.storageid, z.pools.far);
+      assert.equal(moved.virtualmachineid, far.id);
+      assert.deepEqual([(await z.pool(z.pools.ssd)).allocated, (await z.pool(z.pools.far!)).allocated], [ssd - 5 * GiB, farPool + 5 * GiB]);
+      assert.equal((await z.agentVolume(v.id))?.instanceName !== undefined, true, 'hot-attached from its new pool');
+      await z.s.admin.jobOk('detachVolume', { id: v.id });
+      await z.s.admin.ok('deleteVolume', { id: v.id });
+      for (const id of [near.id, far.id]) await z.s.admin.jobOk('destroyVirtualMachine', { id, expunge: true });
     });
   });
 }

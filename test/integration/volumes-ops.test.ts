@@ -52,8 +52,9 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(await storage(u.accountId), base.storage + 5 * GiB);
       assert.equal((await z.pool(pool)).allocated, base.pool + 5 * GiB);
       // An injected agent failure gives back what the grow reserved.
-      await z.s.admin.ok('configureSimulator', { name: 'ResizeVolumeCommand', value: 'result:fail', zoneid: z.zone, count: 1 });
+      const mock = (await z.s.admin.ok('configureSimulator', { name: 'ResizeVolumeCommand', value: 'result:fail', zoneid: z.zone, count: 1 }))['null'];
       const failed = await u.job('resizeVolume', { id: v.id, size: 40 });
+      await z.s.admin.ok('cleanupSimulatorMock', { id: mock.id });
       assert.equal(failed['jobstatus'], 2);
       const after = await one(v.id);
       assert.deepEqual([after.state, after.size], ['Ready', 15 * GiB]);
@@ -98,8 +99,9 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await z.s.admin.jobOk('migrateVolume', { volumeid: v.id, storageid: from }))['volume'].storageid, from);
       assert.deepEqual([(await z.pool(from)).allocated, (await z.pool(to)).allocated], [a1 + 5 * GiB, b1 - 5 * GiB]);
       // An injected failure leaves it where it was, room given back.
-      await z.s.admin.ok('configureSimulator', { name: 'MigrateVolumeCommand', value: 'result:fail', zoneid: z.zone, count: 1 });
+      const mock = (await z.s.admin.ok('configureSimulator', { name: 'MigrateVolumeCommand', value: 'result:fail', zoneid: z.zone, count: 1 }))['null'];
       assert.equal((await z.s.admin.job('migrateVolume', { volumeid: v.id, storageid: to }))['jobstatus'], 2);
+      await z.s.admin.ok('cleanupSimulatorMock', { id: mock.id });
       assert.equal((await one(v.id)).storageid, from);
       assert.deepEqual([(await z.pool(from)).allocated, (await z.pool(to)).allocated], [a1 + 5 * GiB, b1 - 5 * GiB]);
       await u.ok('deleteVolume', { id: v.id });

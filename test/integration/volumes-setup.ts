@@ -33,7 +33,9 @@ export interface VolumeZone {
   cluster: string;
   hosts: string[];
   /** Pool UUIDs: plain (no tags), ssd (tag ssd), zonewide (ZONE scope, tag zonewide). */
-  pools: { plain: string; ssd: string; zonewide: string };
+  pools: { plain: string; ssd: string; zonewide: string; far?: string };
+  /** With `far`: a second cluster (allocation Disabled, so nothing lands there unasked) with one host and a pool tagged ssd. */
+  far?: { cluster: string; host: string };
   so: string;
   tpl: string;
   /** Disk offerings: 5 GB untagged, 5 GB ssd, custom untagged, 5 GB tagged `nowhere`. */
@@ -45,7 +47,7 @@ export interface VolumeZone {
   agentVolume(uuid: string): Promise<{ uuid: string; path: string; size: number; instanceName?: string } | undefined>;
 }
 
-export async function volumeZone(dialect: DialectName, token: string): Promise<VolumeZone> {
+export async function volumeZone(dialect: DialectName, token: string, opts: { far?: boolean } = {}): Promise<VolumeZone> {
   const s = await startServer(dialect);
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
@@ -60,7 +62,7 @@ export async function volumeZone(dialect: DialectName, token: string): Promise<V
     dirs.push(dir);
     return (await s.admin.ok('createStoragePool', { name, zoneid: z.id, url: `file://${dir}`, capacitybytes: POOL_BYTES, ...extra }))['storagepool'].id as string;
   };
-  const pools = {
+  const pools: VolumeZone['pools'] = {
     plain: await pool('plain', { podid: p.id, clusterid: c.id }),
     ssd: await pool('ssd', { podid: p.id, clusterid: c.id, tags: 'ssd' }),
     zonewide: await pool('zonewide', { scope: 'zone', hypervisor: 'Simulator', tags: 'zonewide' }),
@@ -68,22 +70,32 @@ export async function volumeZone(dialect: DialectName, token: string): Promise<V
   for (let i = 0; i < 2; i++) {
     await s.admin.ok('addHost', { zoneid: z.id, podid: p.id, clusterid: c.id, url: `http://sim/c0/h${i}`, hypervisor: 'Simulator', username: 'root', password: token });
   }
+  let far: { cluster: string; host: string } | undefined;
+  if (opts.far) {
+    const c2 = (await s.admin.ok('addCluster', { clustername: 'far', zoneid: z.id, podid: p.id, hypervisor: 'Simulator', clustertype: 'CloudManaged' }))['cluster'][0];
+    (pools as VolumeZone['pools']).far = await pool('far', { podid: p.id, clusterid: c2.id, tags: 'ssd' });
+    const h = (await s.admin.ok('addHost', { zoneid: z.id, podid: p.id, clusterid: c2.id, url: 'http://sim/c1/h0', hypervisor: 'Simulator', username: 'root', password: token }))['host'][0];
+    await s.admin.ok('updateCluster', { id: c2.id, allocationstate: 'Disabled' });
+    far = { cluster: c2.id, host: h.id };
+  }
+  const hostCount = opts.far ? 3 : 2;
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbo-agent-'));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', '2', '--cpus', '4', '--cpu-speed', '1000', '--memory', '4096'], {
+  const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', String(hostCount), '--cpus', '4', '--cpu-speed', '1000', '--memory', '4096'], {
     env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
-  const up = await until('two hosts Up', async () => {
+  const all = await until('the hosts Up', async () => {
     const r = await s.admin.ok('listHosts', { state: 'Up' });
-    return r['count'] === 2 ? r['host'] : undefined;
+    return r['count'] === hostCount ? r['host'] : undefined;
   });
+  const up = all.filter((h: any) => h.id !== far?.host);
   const zoneId = (await s.app.db.kysely.selectFrom('zones').select('id').where('uuid', '=', z.id).executeTakeFirstOrThrow()).id;
   const offering = async (name: string, extra: Record<string, string | number | boolean>) => (await s.admin.ok('createDiskOffering', { name, ...extra }))['diskoffering'].id as string;
   const so = (await fx.serviceOffering()).uuid;
   const tpl = (await fx.template(zoneId)).uuid;
   const vz: VolumeZone = {
-    s, zone: z.id, pod: p.id, cluster: c.id, hosts: up.map((h: any) => h.id), pools, so, tpl,
+    s, zone: z.id, pod: p.id, cluster: c.id, hosts: up.map((h: any) => h.id), pools, so, tpl, ...(far ? { far } : {}),
     offerings: {
       small: await offering('small', { disksize: 5 }), ssd: await offering('fast', { disksize: 5, tags: 'ssd' }),
       custom: await offering('custom', { customized: true }), nowhere: await offering('nowhere', { disksize: 5, tags: 'nowhere' }),
@@ -104,7 +116,7 @@ export async function volumeZone(dialect: DialectName, token: string): Promise<V
     async agentVolume(uuid) {
       // Storage is shared by the agent's hosts; the VM a disk is attached to is known to its own host.
       let found: { uuid: string; path: string; size: number; instanceName?: string } | undefined;
-      for (const h of up) {
+      for (const h of all) {
         const host = await s.app.db.kysely.selectFrom('hosts').select('id').where('uuid', '=', h.id).executeTakeFirstOrThrow();
         const r = (await s.app.services.agents.send(host.id, { type: 'GetVolumeStats', volumeUuids: [uuid] })) as { volumes?: any[] };
         const v = r.volumes?.[0];

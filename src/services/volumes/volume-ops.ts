@@ -147,8 +147,19 @@ export class VolumeOps {
       if (dest.scope === 'CLUSTER' && dest.cluster_id !== clusterId) throw paramError(`Storage pool ${dest.name} cannot be reached from the cluster of VM ${vm.instance_name}`);
       if (dest.scope === 'HOST' && dest.host_id !== (vm.host_id ?? vm.last_host_id)) throw paramError(`Storage pool ${dest.name} is local to another host than VM ${vm.instance_name}'s`);
     }
+    return this.relocate(caller, v, dest.id, vm?.state === 'Running');
+  }
+
+  /**
+   * The copy itself: room on the destination reserved with Migrating, the agent copies (live
+   * through the VM's host when `live`), the source disk goes, the room follows the volume.
+   */
+  async relocate(caller: Caller, v: VolumeRow, poolId: number, live: boolean): Promise<VolumeRow> {
+    const id = v.id;
+    const dest = await this.db.kysely.selectFrom('storage_pools').selectAll().where('id', '=', poolId).executeTakeFirstOrThrow();
+    const vm = v.vm_id === null ? undefined : await loadVm(this.db, v.vm_id);
     const size = Number(v.size);
-    const source = v.pool_id;
+    const source = v.pool_id!;
     const factor = await this.factor();
     let ref = await this.db.kysely.transaction().execute(async (trx) => {
       if (!(await reservePool(trx, poolId, size, factor))) throw new CloudError('InsufficientCapacity', `Storage pool ${dest.name} has no room for volume ${v.name}`, { scope: 'StoragePool' });
@@ -156,12 +167,12 @@ export class VolumeOps {
     });
     let path: string;
     try {
-      const at = vm?.state === 'Running' ? { hostId: vm.host_id!, instanceName: vm.instance_name }
+      const at = live && vm?.state === 'Running' ? { hostId: vm.host_id!, instanceName: vm.instance_name }
         : { hostId: await hostForPool(this.db.kysely, this.services, { id: dest.id, uuid: dest.uuid, name: dest.name, path: dest.path, scope: dest.scope, clusterId: dest.cluster_id, hostId: dest.host_id }, [vm?.last_host_id ?? null]) };
-      const r = await agentSend(this.services, at.hostId, { type: 'MigrateVolume', volumeUuid: v.uuid, path: v.path, destPoolPath: dest.path, ...(at.instanceName ? { instanceName: at.instanceName } : {}) });
+      const r = await agentSend(this.services, at.hostId, { type: 'MigrateVolume', volumeUuid: v.uuid, path: v.path!, destPoolPath: dest.path, ...(at.instanceName ? { instanceName: at.instanceName } : {}) });
       path = typeof r['path'] === 'string' ? r['path'] : `${dest.path}/${v.uuid}`;
       // The copy is in place; the source disk goes (a failure here leaves an orphan file, not a broken volume).
-      await agentSend(this.services, at.hostId, { type: 'DeleteVolume', volumeUuid: v.uuid, path: v.path }).catch(() => undefined);
+      await agentSend(this.services, at.hostId, { type: 'DeleteVolume', volumeUuid: v.uuid, path: v.path! }).catch(() => undefined);
     } catch (e) {
       await this.db.kysely.transaction().execute(async (trx) => {
         await releasePool(trx, poolId, size);
@@ -173,7 +184,7 @@ export class VolumeOps {
     await this.db.kysely.transaction().execute(async (trx) => {
       ref = await volumeTransition(trx, ref, 'OperationSucceeded', { pool_id: poolId, last_pool_id: source, path });
       await releasePool(trx, source, size);
-      await this.volumes.event(trx, caller, v, 'VOLUME.MIGRATE', `Migrating volume ${v.name} to pool ${dest.name}${vm?.state === 'Running' ? ' (live)' : ''}`);
+      await this.volumes.event(trx, caller, v, 'VOLUME.MIGRATE', `Migrating volume ${v.name} to pool ${dest.name}${live ? ' (live)' : ''}`);
     });
     return loadVolume(this.db.kysely, id);
   }

@@ -203,9 +203,15 @@ export class VolumeService {
       if (!reach) throw new CloudError('InvalidState', `VM ${vm.instance_name} has no placement to create the volume for`);
       v = await this.createOnPool(caller, v, vm, reach);
     } else if (v.pool_id !== null && reach) {
-      if (!(await this.inReach(v.pool_id, reach))) throw new CloudError('InvalidState', `Volume ${v.name} is on a storage pool that VM ${vm.instance_name} cannot reach; migrate the volume first`);
       const status = await this.poolStatus(v.pool_id);
       if (status !== 'Up' && status !== 'Disabled') throw new CloudError('InvalidState', `The storage pool of volume ${v.name} is in state ${status}`);
+      if (!(await this.inReach(v.pool_id, reach))) {
+        // CloudStack moves a detached disk to storage the VM reaches before attaching it.
+        const tags = v.disk_offering_id === null ? [] : splitTags((await this.offering(v.disk_offering_id).catch(() => ({ tags: null }))).tags);
+        const pools = await candidatePools(this.db.kysely, this.services, reach, tags, Number(v.size));
+        if (!pools.length) throw new CloudError('InsufficientCapacity', `No storage pool that VM ${vm.instance_name} reaches can take volume ${v.name}`, { scope: 'StoragePool' });
+        v = await this.ops.relocate(caller, v, pools[0]!.id, false);
+      }
     }
     const now = Date.now();
     if (vm.state === 'Running' && v.state === 'Ready') {
