@@ -162,5 +162,57 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await z.s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Running');
       await z.s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
     });
+
+    it('pool room is exact under storage.overprovisioning.factor: an exact fit lands, one byte more does not', async () => {
+      const vm = await z.deploy();
+      const off = (await z.s.admin.ok('createDiskOffering', { name: 'ssd-custom', customized: true, tags: 'ssd' }))['diskoffering'].id as string;
+      await z.s.admin.ok('updateConfiguration', { name: 'storage.overprovisioning.factor', value: '1' });
+      try {
+        const free = 100 * GiB - (await z.pool(z.pools.ssd)).allocated;
+        assert.equal(free % GiB, 0);
+        const tooBig = (await z.s.admin.jobOk('createVolume', { zoneid: z.zone, diskofferingid: off, size: free / GiB + 1 }))['volume'];
+        assert.equal((await z.s.admin.job('attachVolume', { id: tooBig.id, virtualmachineid: vm.id }))['jobresult'].errorcode, 533);
+        const exact = (await z.s.admin.jobOk('createVolume', { diskofferingid: off, size: free / GiB, virtualmachineid: vm.id }))['volume'];
+        assert.equal(exact.storageid, z.pools.ssd);
+        assert.equal((await z.pool(z.pools.ssd)).allocated, 100 * GiB);
+        // A factor of 3 triples the room: the bigger one fits now.
+        await z.s.admin.ok('updateConfiguration', { name: 'storage.overprovisioning.factor', value: '3' });
+        assert.equal((await z.s.admin.jobOk('attachVolume', { id: tooBig.id, virtualmachineid: vm.id }))['volume'].storageid, z.pools.ssd);
+        assert.equal((await z.pool(z.pools.ssd)).allocated, 100 * GiB + free + GiB);
+        for (const v of [exact, tooBig]) {
+          await z.s.admin.jobOk('detachVolume', { id: v.id });
+          await z.s.admin.ok('deleteVolume', { id: v.id });
+        }
+        assert.equal((await z.pool(z.pools.ssd)).allocated, 100 * GiB - free);
+      } finally {
+        await z.s.admin.ok('updateConfiguration', { name: 'storage.overprovisioning.factor', value: '2' });
+      }
+      await z.s.admin.jobOk('destroyVirtualMachine', { id: vm.id, expunge: true });
+    });
+
+    it('listVolumes: filters, keyword, paging, and a domain admin sees its domain with listall', async () => {
+      const dom = (await z.s.admin.ok('createDomain', { name: 'voldom' }))['domain'];
+      const da = await z.s.newAccount({ domainid: dom.id, accounttype: 2 });
+      const u = await z.s.newAccount({ domainid: dom.id });
+      const mine: any[] = [];
+      for (const n of ['alpha-1', 'alpha-2', 'beta-1']) mine.push((await u.jobOk('createVolume', { zoneid: z.zone, diskofferingid: z.offerings.small, name: n }))['volume']);
+      assert.deepEqual(((await u.ok('listVolumes', { keyword: 'alpha' }))['volume']).map((v: any) => v.name).sort(), ['alpha-1', 'alpha-2']);
+      assert.equal((await u.ok('listVolumes', { name: 'beta-1' }))['volume'][0].id, mine[2].id);
+      assert.equal((await u.ok('listVolumes', { state: 'Allocated', type: 'DATADISK', zoneid: z.zone }))['count'], 3);
+      const page = await u.ok('listVolumes', { page: 2, pagesize: 2 });
+      assert.equal(page['count'], 3);
+      assert.equal(page['volume'].length, 1);
+      // Newest first, as CloudStack lists them.
+      assert.equal((await u.ok('listVolumes', { page: 1, pagesize: 1 }))['volume'][0].name, 'beta-1');
+      assert.equal((await da.ok('listVolumes'))['count'], undefined, 'a domain admin sees its own account by default');
+      assert.equal((await da.ok('listVolumes', { listall: true }))['count'], 3);
+      assert.equal((await da.ok('listVolumes', { account: u.accountName, domainid: dom.id }))['count'], 3);
+      // storageid is a root admin parameter: from a user it is ignored, as CloudStack does.
+      assert.equal((await u.ok('listVolumes', { storageid: z.pools.ssd }))['count'], 3);
+      await u.jobOk('attachVolume', { id: mine[0].id, virtualmachineid: (await z.deploy({ account: u.accountName, domainid: dom.id }))['id'] });
+      const onPool = (await z.s.admin.ok('listVolumes', { id: mine[0].id }))['volume'][0].storageid;
+      assert.ok((await z.s.admin.ok('listVolumes', { storageid: onPool, listall: true }))['volume'].some((v: any) => v.id === mine[0].id));
+      assert.equal((await z.s.admin.ok('listVolumes', { diskofferingid: z.offerings.small, account: u.accountName, domainid: dom.id }))['count'], 3);
+    });
   });
 }
