@@ -35,3 +35,12 @@ if (sources > built) {
   console.error('nimbo: compiling TypeScript…');
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 }
+
+// The web UI bundle (served at /client/): type-checked, then built by Vite when ui/ changed.
+const uiBuilt = mtime(join(root, 'dist', 'ui', 'index.html'));
+const uiSources = Math.max(newest(join(root, 'ui')), mtime(join(root, 'package-lock.json')));
+if (uiSources > uiBuilt) {
+  console.error('nimbo: building the web UI…');
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join('ui', 'tsconfig.json')]);
+  run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join('ui', 'vite.config.ts')]);
+}

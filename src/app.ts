@@ -16,6 +16,7 @@ import { registry, type Registry } from './api/registry.js';
 import { Dispatcher } from './api/dispatcher.js';
 import { ApiHandler } from './api/api-handler.js';
 import { buildApiServer, buildIntegrationServer } from './api/server.js';
+import { registerUi } from './ui/serve-ui.js';
 import { ConfigService } from './services/config/config.service.js';
 import { EventService } from './services/events/event.service.js';
 import { EventQueryService } from './services/events/event-query.service.js';
@@ -111,6 +112,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const api = new ApiHandler(reg, dispatcher, services, logger);
   const http = buildApiServer(api, { logger: false });
   for (const h of routeHooks) h(http);
+  registerUi(http);
   let integration: FastifyInstance | undefined;
 
   return {

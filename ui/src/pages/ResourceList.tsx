@@ -1,0 +1,106 @@
+/** The list page of any resource in RESOURCES: server-side paging, keyword search, sort, refresh, actions. */
+import { useState } from 'react';
+import { Alert, Button, Descriptions, Dropdown, Input, Modal, Space, Table, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
+import { api, isAdmin, itemsOf } from '../api/client';
+import { useApis } from '../api/apis';
+import { ApiFormModal } from '../components/ApiForm';
+import { cellValue, renderCell } from '../components/format';
+import { useRunner } from '../components/run';
+import { resourceByPath, type Params, type Row, type RowAction } from '../resources';
+import { useSession } from '../session';
+
+type Pending = { action: RowAction | (NonNullable<ReturnType<typeof resourceByPath>>['create'] & {}); row?: Row };
+
+export default function ResourceList() {
+  const { path = '' } = useParams();
+  const res = resourceByPath(path);
+  const { session } = useSession();
+  const admin = isAdmin(session);
+  const apis = useApis();
+  const run = useRunner();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [keyword, setKeyword] = useState('');
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [result, setResult] = useState<Array<[string, string]> | null>(null);
+  const meta = res ? apis.data?.get(res.command) : undefined;
+  const accepts = (p: string) => !!meta?.params.some((x) => x.name === p);
+  const params: Params = { ...res?.params?.(session, admin), page, pagesize: pageSize };
+  if (keyword && accepts('keyword')) params['keyword'] = keyword;
+  if (admin && accepts('listall')) params['listall'] = true;
+  const list = useQuery({
+    queryKey: ['list', res?.command, params],
+    queryFn: async () => itemsOf(await api(res!.command, params)),
+    enabled: !!res && !!meta,
+  });
+  if (!res || (apis.data && !meta) || (res.adminOnly && !admin)) {
+    return <Alert type="warning" showIcon title="This page is not available to your account." />;
+  }
+  const columns = res.columns
+    .filter((c) => (list.data?.items ?? []).some((r) => cellValue(c, r) !== undefined) || ['name', 'state'].includes(c.key))
+    .map((c) => ({
+      key: c.key, title: c.title, dataIndex: c.key,
+      render: (_: unknown, row: Row) => renderCell(c, row),
+      sorter: (a: Row, b: Row) => String(cellValue(c, a) ?? '').localeCompare(String(cellValue(c, b) ?? ''), undefined, { numeric: true }),
+    }));
+  const actions = (res.actions ?? []).filter((a) => apis.data?.has(a.command));
+  if (actions.length) {
+    columns.push({
+      key: '_actions', title: 'Actions', dataIndex: '_actions', sorter: undefined as never,
+      render: (_: unknown, row: Row) => {
+        const items = actions.filter((a) => !a.when || a.when(row)).map((a) => ({ key: a.label, label: a.label, danger: !!a.danger }));
+        if (!items.length) return '';
+        return (
+          <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => start(actions.find((a) => a.label === key)!, row) }}>
+            <Button size="small" aria-label={`Actions for ${row['name'] ?? row['id']}`}>Actions</Button>
+          </Dropdown>
+        );
+      },
+    });
+  }
+  const execute = async (a: Pending['action'], row: Row | undefined, values: Params) => {
+    const out = await run(a.label, a.command, { ...a.fixed?.(row), ...values });
+    if (a.showResult) setResult(a.showResult(out));
+  };
+  const start = (a: RowAction, row: Row) => {
+    if (a.fields.length) return setPending({ action: a, row });
+    if (a.confirm) {
+      Modal.confirm({ title: a.confirm, okButtonProps: { danger: !!a.danger }, onOk: () => execute(a, row, {}).catch(() => undefined) });
+      return;
+    }
+    execute(a, row, {}).catch(() => undefined);
+  };
+  const create = res.create && apis.data?.has(res.create.command) ? res.create : undefined;
+  return (
+    <section aria-label={res.title}>
+      <Space style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }} wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>{res.title}</Typography.Title>
+        <Space>
+          {accepts('keyword') && <Input.Search aria-label="Search" placeholder="Search" allowClear onSearch={(v) => { setPage(1); setKeyword(v); }} style={{ width: 240 }} />}
+          <Button onClick={() => list.refetch()}>Refresh</Button>
+          {res.path === 'instances' && apis.data?.has('deployVirtualMachine') && <Link to="/deploy"><Button type="primary">Add instance</Button></Link>}
+          {create && <Button type="primary" onClick={() => setPending({ action: create })}>{create.label}</Button>}
+        </Space>
+      </Space>
+      {list.error && <Alert type="error" showIcon title={(list.error as Error).message} style={{ marginBottom: 16 }} />}
+      <Table
+        rowKey={(r) => String(r['id'] ?? r['name'])}
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        columns={columns}
+        size="middle"
+        pagination={{ current: page, pageSize, total: list.data?.count ?? 0, showSizeChanger: true, onChange: (p, s) => { setPage(p); setPageSize(s); } }}
+      />
+      {pending && (
+        <ApiFormModal open title={pending.action.label} command={pending.action.command} fields={pending.action.fields}
+          initial={pending.action.initial?.(pending.row)} onCancel={() => setPending(null)}
+          onSubmit={async (v) => { const p = pending; setPending(null); await execute(p.action, p.row, v).catch(() => undefined); }} />
+      )}
+      <Modal open={!!result} title="Result" onOk={() => setResult(null)} onCancel={() => setResult(null)} footer={null} width={720}>
+        <Descriptions column={1} bordered items={(result ?? []).map(([k, v]) => ({ key: k, label: k, children: <Typography.Paragraph copyable style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{v}</Typography.Paragraph> }))} />
+      </Modal>
+    </section>
+  );
+}

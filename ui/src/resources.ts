@@ -1,0 +1,267 @@
+/**
+ * Every list page of the UI as data: the command that lists it, its columns, the actions on
+ * a row and the "create" form. The menu, the routes and the tables are derived from this
+ * table; a page shows only when the caller's `listApis` contains its command, so the UI
+ * follows the caller's role and grows as the server gains commands.
+ */
+import type { Session } from './api/client';
+
+export type Params = Record<string, string | number | boolean | undefined>;
+export type Row = Record<string, any>;
+
+export interface Column {
+  key: string;
+  title: string;
+  /** How to show the value; default is plain text. */
+  kind?: 'state' | 'bytes' | 'mb' | 'date' | 'bool';
+  /** Read a nested value (e.g. the first NIC's address). */
+  value?: (row: Row) => unknown;
+}
+
+export interface FormSpec {
+  command: string;
+  /** Parameters the form asks for, in order; types and required flags come from listApis. */
+  fields: string[];
+  /** Parameters the form sends without asking (may depend on the row). */
+  fixed?: (row: Row | undefined) => Params;
+  /** Initial values shown in the form. */
+  initial?: (row: Row | undefined) => Params;
+}
+
+export interface RowAction extends FormSpec {
+  label: string;
+  when?: (row: Row) => boolean;
+  confirm?: string;
+  danger?: boolean;
+  /** Show the command's answer to the user (e.g. API keys, a private key). */
+  showResult?: (result: Row) => Array<[string, string]>;
+}
+
+export interface Resource {
+  path: string;
+  title: string;
+  group: string;
+  command: string;
+  adminOnly?: boolean;
+  /** Fixed list parameters; may depend on who is looking. */
+  params?: (s: Session | null, admin: boolean) => Params;
+  columns: Column[];
+  actions?: RowAction[];
+  create?: FormSpec & { label: string; showResult?: RowAction['showResult'] };
+}
+
+const byId = (row: Row | undefined): Params => ({ id: row?.['id'] });
+const state = (...s: string[]) => (row: Row) => s.includes(String(row['state']));
+
+export const GROUPS = ['Compute', 'Network', 'Storage', 'Images', 'Infrastructure', 'Offerings', 'Accounts', 'Administration'];
+
+export const RESOURCES: Resource[] = [
+  {
+    path: 'instances', title: 'Instances', group: 'Compute', command: 'listVirtualMachines',
+    columns: [
+      { key: 'name', title: 'Name' }, { key: 'displayname', title: 'Display name' }, { key: 'state', title: 'State', kind: 'state' },
+      { key: 'ipaddress', title: 'IP address', value: (r) => r['nic']?.[0]?.['ipaddress'] ?? r['ipaddress'] },
+      { key: 'zonename', title: 'Zone' }, { key: 'templatename', title: 'Template' }, { key: 'serviceofferingname', title: 'Offering' },
+      { key: 'account', title: 'Account' }, { key: 'hostname', title: 'Host' },
+    ],
+    actions: [
+      { label: 'Start', command: 'startVirtualMachine', fields: [], fixed: byId, when: state('Stopped', 'Down') },
+      { label: 'Stop', command: 'stopVirtualMachine', fields: [], fixed: byId, when: state('Running'), confirm: 'Stop this instance?' },
+      { label: 'Reboot', command: 'rebootVirtualMachine', fields: [], fixed: byId, when: state('Running'), confirm: 'Reboot this instance?' },
+      { label: 'Reset password', command: 'resetPasswordForVirtualMachine', fields: [], fixed: byId, when: (r) => r['passwordenabled'] === true && r['state'] === 'Stopped', showResult: (r) => [['Password', String(r['virtualmachine']?.['password'] ?? '')]] },
+      { label: 'Attach ISO', command: 'attachIso', fields: ['id'], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: (r) => !r['isoid'] && ['Running', 'Stopped'].includes(r['state']) },
+      { label: 'Detach ISO', command: 'detachIso', fields: [], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: (r) => !!r['isoid'] },
+      { label: 'Enable HA', command: 'updateVirtualMachine', fields: [], fixed: (r) => ({ id: r?.['id'], haenable: true }), when: (r) => r['haenable'] === false && r['state'] !== 'Destroyed' },
+      { label: 'Destroy', command: 'destroyVirtualMachine', fields: ['expunge'], fixed: byId, when: (r) => !['Destroyed', 'Expunging'].includes(r['state']), danger: true, confirm: 'Destroy this instance?' },
+      { label: 'Recover', command: 'recoverVirtualMachine', fields: [], fixed: byId, when: state('Destroyed') },
+    ],
+  },
+  {
+    path: 'sshkeys', title: 'SSH key pairs', group: 'Compute', command: 'listSSHKeyPairs',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'fingerprint', title: 'Fingerprint' }, { key: 'account', title: 'Account' }],
+    create: { label: 'Create SSH key pair', command: 'createSSHKeyPair', fields: ['name'], showResult: (r) => [['Private key', String(r['keypair']?.['privatekey'] ?? '')]] },
+    actions: [{ label: 'Delete', command: 'deleteSSHKeyPair', fields: [], fixed: (r) => ({ name: r?.['name'] }), danger: true, confirm: 'Delete this key pair?' }],
+  },
+  {
+    path: 'instancegroups', title: 'Instance groups', group: 'Compute', command: 'listInstanceGroups',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'account', title: 'Account' }, { key: 'created', title: 'Created', kind: 'date' }],
+    create: { label: 'Create group', command: 'createInstanceGroup', fields: ['name'] },
+    actions: [{ label: 'Delete', command: 'deleteInstanceGroup', fields: [], fixed: byId, danger: true, confirm: 'Delete this group?' }],
+  },
+  {
+    path: 'volumes', title: 'Volumes', group: 'Storage', command: 'listVolumes',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'type', title: 'Type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'vmname', title: 'Instance' }, { key: 'zonename', title: 'Zone' }],
+  },
+  {
+    path: 'snapshots', title: 'Snapshots', group: 'Storage', command: 'listSnapshots',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'volumename', title: 'Volume' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'intervaltype', title: 'Interval' }, { key: 'created', title: 'Created', kind: 'date' }],
+  },
+  {
+    path: 'networks', title: 'Guest networks', group: 'Network', command: 'listNetworks',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'type', title: 'Type' }, { key: 'cidr', title: 'CIDR' }, { key: 'gateway', title: 'Gateway' }, { key: 'zonename', title: 'Zone' }, { key: 'account', title: 'Account' }],
+    create: { label: 'Create network', command: 'createNetwork', fields: ['name', 'displaytext', 'zoneid', 'networkofferingid'] },
+    actions: [
+      { label: 'Restart', command: 'restartNetwork', fields: ['cleanup'], fixed: byId },
+      { label: 'Delete', command: 'deleteNetwork', fields: [], fixed: byId, danger: true, confirm: 'Delete this network?' },
+    ],
+  },
+  {
+    path: 'publicips', title: 'Public IP addresses', group: 'Network', command: 'listPublicIpAddresses',
+    columns: [{ key: 'ipaddress', title: 'IP address' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'issourcenat', title: 'Source NAT', kind: 'bool' }, { key: 'associatednetworkname', title: 'Network' }, { key: 'zonename', title: 'Zone' }, { key: 'account', title: 'Account' }],
+    create: { label: 'Acquire new IP', command: 'associateIpAddress', fields: ['networkid'] },
+    actions: [{ label: 'Release', command: 'disassociateIpAddress', fields: [], fixed: byId, when: (r) => r['issourcenat'] !== true, danger: true, confirm: 'Release this IP address?' }],
+  },
+  {
+    path: 'firewall', title: 'Firewall rules', group: 'Network', command: 'listFirewallRules',
+    columns: [{ key: 'ipaddress', title: 'IP address' }, { key: 'protocol', title: 'Protocol' }, { key: 'startport', title: 'Start port' }, { key: 'endport', title: 'End port' }, { key: 'cidrlist', title: 'Source CIDRs' }, { key: 'state', title: 'State', kind: 'state' }],
+    create: { label: 'Add firewall rule', command: 'createFirewallRule', fields: ['ipaddressid', 'protocol', 'startport', 'endport', 'cidrlist'] },
+    actions: [{ label: 'Delete', command: 'deleteFirewallRule', fields: [], fixed: byId, danger: true, confirm: 'Delete this rule?' }],
+  },
+  {
+    path: 'portforwarding', title: 'Port forwarding', group: 'Network', command: 'listPortForwardingRules',
+    columns: [{ key: 'ipaddress', title: 'IP address' }, { key: 'protocol', title: 'Protocol' }, { key: 'publicport', title: 'Public port' }, { key: 'privateport', title: 'Private port' }, { key: 'virtualmachinename', title: 'Instance' }, { key: 'state', title: 'State', kind: 'state' }],
+    create: { label: 'Add port forward', command: 'createPortForwardingRule', fields: ['ipaddressid', 'protocol', 'publicport', 'privateport', 'virtualmachineid', 'openfirewall'] },
+    actions: [{ label: 'Delete', command: 'deletePortForwardingRule', fields: [], fixed: byId, danger: true, confirm: 'Delete this rule?' }],
+  },
+  {
+    path: 'loadbalancers', title: 'Load balancers', group: 'Network', command: 'listLoadBalancerRules',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'publicip', title: 'IP address' }, { key: 'publicport', title: 'Public port' }, { key: 'privateport', title: 'Private port' }, { key: 'algorithm', title: 'Algorithm' }, { key: 'state', title: 'State', kind: 'state' }],
+    create: { label: 'Add load balancer', command: 'createLoadBalancerRule', fields: ['name', 'publicipid', 'algorithm', 'publicport', 'privateport', 'openfirewall'] },
+    actions: [
+      { label: 'Add instances', command: 'assignToLoadBalancerRule', fields: ['virtualmachineids'], fixed: byId },
+      { label: 'Delete', command: 'deleteLoadBalancerRule', fields: [], fixed: byId, danger: true, confirm: 'Delete this load balancer?' },
+    ],
+  },
+  {
+    path: 'templates', title: 'Templates', group: 'Images', command: 'listTemplates',
+    params: (_s, admin) => ({ templatefilter: admin ? 'all' : 'executable' }),
+    columns: [
+      { key: 'name', title: 'Name' }, { key: 'ostypename', title: 'OS type' }, { key: 'zonename', title: 'Zone' }, { key: 'isready', title: 'Ready', kind: 'bool' },
+      { key: 'status', title: 'Status' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'isfeatured', title: 'Featured', kind: 'bool' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'account', title: 'Owner' },
+    ],
+    create: { label: 'Register template', command: 'registerTemplate', fields: ['name', 'displaytext', 'url', 'zoneid', 'format', 'hypervisor', 'ostypeid', 'checksum', 'ispublic', 'passwordenabled'], initial: () => ({ format: 'QCOW2', hypervisor: 'KVM' }) },
+    actions: [
+      { label: 'Copy to zone', command: 'copyTemplate', fields: ['destzoneid'], fixed: (r) => ({ id: r?.['id'], sourcezoneid: r?.['zoneid'] }) },
+      { label: 'Share', command: 'updateTemplatePermissions', fields: ['accounts', 'op'], fixed: byId, initial: () => ({ op: 'add' }) },
+      { label: 'Delete', command: 'deleteTemplate', fields: [], fixed: (r) => ({ id: r?.['id'], zoneid: r?.['zoneid'] }), danger: true, confirm: 'Delete this template from this zone?' },
+    ],
+  },
+  {
+    path: 'isos', title: 'ISOs', group: 'Images', command: 'listIsos',
+    params: (_s, admin) => ({ isofilter: admin ? 'all' : 'executable' }),
+    columns: [{ key: 'name', title: 'Name' }, { key: 'ostypename', title: 'OS type' }, { key: 'zonename', title: 'Zone' }, { key: 'isready', title: 'Ready', kind: 'bool' }, { key: 'status', title: 'Status' }, { key: 'bootable', title: 'Bootable', kind: 'bool' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'account', title: 'Owner' }],
+    create: { label: 'Register ISO', command: 'registerIso', fields: ['name', 'displaytext', 'url', 'zoneid', 'ostypeid', 'bootable', 'ispublic'] },
+    actions: [{ label: 'Delete', command: 'deleteIso', fields: [], fixed: (r) => ({ id: r?.['id'], zoneid: r?.['zoneid'] }), danger: true, confirm: 'Delete this ISO from this zone?' }],
+  },
+  {
+    path: 'zones', title: 'Zones', group: 'Infrastructure', command: 'listZones', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'networktype', title: 'Network type' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }, { key: 'dns1', title: 'DNS 1' }, { key: 'guestcidraddress', title: 'Guest CIDR' }],
+    actions: [
+      { label: 'Disable', command: 'updateZone', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Disabled' }), when: (r) => r['allocationstate'] === 'Enabled' },
+      { label: 'Enable', command: 'updateZone', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Enabled' }), when: (r) => r['allocationstate'] === 'Disabled' },
+    ],
+  },
+  {
+    path: 'pods', title: 'Pods', group: 'Infrastructure', command: 'listPods', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'zonename', title: 'Zone' }, { key: 'gateway', title: 'Gateway' }, { key: 'netmask', title: 'Netmask' }, { key: 'startip', title: 'Start IP' }, { key: 'endip', title: 'End IP' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }],
+  },
+  {
+    path: 'clusters', title: 'Clusters', group: 'Infrastructure', command: 'listClusters', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'podname', title: 'Pod' }, { key: 'zonename', title: 'Zone' }, { key: 'hypervisortype', title: 'Hypervisor' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }],
+  },
+  {
+    path: 'hosts', title: 'Hosts', group: 'Infrastructure', command: 'listHosts', adminOnly: true,
+    params: () => ({ type: 'Routing' }),
+    columns: [
+      { key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'resourcestate', title: 'Resource state', kind: 'state' }, { key: 'ipaddress', title: 'IP address' },
+      { key: 'clustername', title: 'Cluster' }, { key: 'cpunumber', title: 'CPUs' }, { key: 'memorytotal', title: 'Memory', kind: 'bytes' }, { key: 'hosttags', title: 'Tags' }, { key: 'oscategoryname', title: 'OS preference' },
+    ],
+    actions: [
+      { label: 'Disable', command: 'updateHost', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Disable' }), when: (r) => r['resourcestate'] === 'Enabled' },
+      { label: 'Enable', command: 'updateHost', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Enable' }), when: (r) => r['resourcestate'] === 'Disabled' },
+      { label: 'Edit tags', command: 'updateHost', fields: ['hosttags', 'oscategoryid'], fixed: byId, initial: (r) => ({ hosttags: r?.['hosttags'] }) },
+      { label: 'Maintenance', command: 'prepareHostForMaintenance', fields: [], fixed: byId, when: (r) => r['resourcestate'] === 'Enabled', confirm: 'Move all instances off this host?' },
+      { label: 'Cancel maintenance', command: 'cancelHostMaintenance', fields: [], fixed: byId, when: (r) => /Maintenance/.test(String(r['resourcestate'])) },
+    ],
+  },
+  {
+    path: 'primarystorage', title: 'Primary storage', group: 'Infrastructure', command: 'listStoragePools', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'scope', title: 'Scope' }, { key: 'clustername', title: 'Cluster' }, { key: 'zonename', title: 'Zone' }, { key: 'disksizetotal', title: 'Total', kind: 'bytes' }, { key: 'disksizeallocated', title: 'Allocated', kind: 'bytes' }, { key: 'tags', title: 'Tags' }],
+  },
+  {
+    path: 'secondarystorage', title: 'Secondary storage', group: 'Infrastructure', command: 'listImageStores', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'url', title: 'URL' }, { key: 'protocol', title: 'Protocol' }, { key: 'zonename', title: 'Zone' }],
+  },
+  {
+    path: 'ipranges', title: 'IP ranges', group: 'Infrastructure', command: 'listVlanIpRanges', adminOnly: true,
+    columns: [{ key: 'vlan', title: 'VLAN' }, { key: 'startip', title: 'Start IP' }, { key: 'endip', title: 'End IP' }, { key: 'gateway', title: 'Gateway' }, { key: 'forvirtualnetwork', title: 'Public', kind: 'bool' }, { key: 'zonename', title: 'Zone' }, { key: 'account', title: 'Account' }],
+  },
+  {
+    path: 'routers', title: 'Virtual routers', group: 'Infrastructure', command: 'listRouters', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'publicip', title: 'Public IP' }, { key: 'guestnetworkname', title: 'Network' }, { key: 'hostname', title: 'Host' }, { key: 'account', title: 'Account' }],
+  },
+  {
+    path: 'serviceofferings', title: 'Service offerings', group: 'Offerings', command: 'listServiceOfferings',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'cpunumber', title: 'CPUs' }, { key: 'cpuspeed', title: 'MHz' }, { key: 'memory', title: 'Memory', kind: 'mb' }, { key: 'offerha', title: 'HA', kind: 'bool' }, { key: 'storagetype', title: 'Storage' }, { key: 'tags', title: 'Tags' }],
+    create: { label: 'Add service offering', command: 'createServiceOffering', fields: ['name', 'displaytext', 'cpunumber', 'cpuspeed', 'memory', 'offerha', 'storagetype', 'tags', 'hosttags'] },
+    actions: [{ label: 'Delete', command: 'deleteServiceOffering', fields: [], fixed: byId, danger: true, confirm: 'Delete this offering? Running instances keep it.' }],
+  },
+  {
+    path: 'diskofferings', title: 'Disk offerings', group: 'Offerings', command: 'listDiskOfferings',
+    columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'disksize', title: 'Size (GB)' }, { key: 'iscustomized', title: 'Custom size', kind: 'bool' }, { key: 'tags', title: 'Tags' }],
+    create: { label: 'Add disk offering', command: 'createDiskOffering', fields: ['name', 'displaytext', 'disksize', 'customized', 'tags'] },
+    actions: [{ label: 'Delete', command: 'deleteDiskOffering', fields: [], fixed: byId, danger: true, confirm: 'Delete this offering?' }],
+  },
+  {
+    path: 'networkofferings', title: 'Network offerings', group: 'Offerings', command: 'listNetworkOfferings', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'guestiptype', title: 'Guest IP type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'isdefault', title: 'Default', kind: 'bool' }],
+  },
+  {
+    path: 'domains', title: 'Domains', group: 'Accounts', command: 'listDomains', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'path', title: 'Path' }, { key: 'level', title: 'Level' }, { key: 'parentdomainname', title: 'Parent' }],
+    create: { label: 'Add domain', command: 'createDomain', fields: ['name', 'parentdomainid'] },
+    actions: [{ label: 'Delete', command: 'deleteDomain', fields: ['cleanup'], fixed: byId, danger: true, confirm: 'Delete this domain?' }],
+  },
+  {
+    path: 'accounts', title: 'Accounts', group: 'Accounts', command: 'listAccounts', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'roletype', title: 'Role' }, { key: 'domain', title: 'Domain' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'vmtotal', title: 'Instances' }, { key: 'iptotal', title: 'Public IPs' }],
+    create: { label: 'Add account', command: 'createAccount', fields: ['username', 'password', 'email', 'firstname', 'lastname', 'accounttype', 'domainid'], initial: () => ({ accounttype: 0 }) },
+    actions: [
+      { label: 'Disable', command: 'disableAccount', fields: [], fixed: (r) => ({ id: r?.['id'], lock: false }), when: state('enabled'), confirm: 'Disable this account and stop its instances?' },
+      { label: 'Lock', command: 'lockAccount', fields: [], fixed: (r) => ({ account: r?.['name'], domainid: r?.['domainid'] }), when: state('enabled') },
+      { label: 'Enable', command: 'enableAccount', fields: [], fixed: byId, when: (r) => r['state'] !== 'enabled' },
+      { label: 'Delete', command: 'deleteAccount', fields: [], fixed: byId, danger: true, confirm: 'Delete this account and everything it owns?' },
+    ],
+  },
+  {
+    path: 'users', title: 'Users', group: 'Accounts', command: 'listUsers', adminOnly: true,
+    columns: [{ key: 'username', title: 'Username' }, { key: 'firstname', title: 'First name' }, { key: 'lastname', title: 'Last name' }, { key: 'email', title: 'E-mail' }, { key: 'account', title: 'Account' }, { key: 'domain', title: 'Domain' }, { key: 'state', title: 'State', kind: 'state' }],
+    actions: [
+      { label: 'Generate API keys', command: 'registerUserKeys', fields: [], fixed: byId, confirm: 'Replace this user\'s API keys?', showResult: (r) => [['API key', String(r['userkeys']?.['apikey'] ?? '')], ['Secret key', String(r['userkeys']?.['secretkey'] ?? '')]] },
+      { label: 'Disable', command: 'disableUser', fields: [], fixed: byId, when: state('enabled') },
+      { label: 'Enable', command: 'enableUser', fields: [], fixed: byId, when: (r) => r['state'] !== 'enabled' },
+    ],
+  },
+  {
+    path: 'events', title: 'Events', group: 'Administration', command: 'listEvents',
+    columns: [{ key: 'created', title: 'Time', kind: 'date' }, { key: 'type', title: 'Type' }, { key: 'level', title: 'Level' }, { key: 'state', title: 'State' }, { key: 'description', title: 'Description' }, { key: 'username', title: 'User' }, { key: 'account', title: 'Account' }],
+  },
+  {
+    path: 'alerts', title: 'Alerts', group: 'Administration', command: 'listAlerts', adminOnly: true,
+    columns: [{ key: 'sent', title: 'Time', kind: 'date' }, { key: 'name', title: 'Type' }, { key: 'subject', title: 'Subject' }],
+  },
+  {
+    path: 'settings', title: 'Global settings', group: 'Administration', command: 'listConfigurations', adminOnly: true,
+    columns: [{ key: 'name', title: 'Name' }, { key: 'value', title: 'Value' }, { key: 'category', title: 'Category' }, { key: 'description', title: 'Description' }],
+    actions: [{ label: 'Edit', command: 'updateConfiguration', fields: ['value'], fixed: (r) => ({ name: r?.['name'] }), initial: (r) => ({ value: r?.['value'] }) }],
+  },
+  {
+    path: 'limits', title: 'Resource limits', group: 'Administration', command: 'listResourceLimits',
+    columns: [{ key: 'resourcetypename', title: 'Resource' }, { key: 'max', title: 'Limit (-1 = unlimited)' }, { key: 'account', title: 'Account' }, { key: 'domain', title: 'Domain' }],
+    actions: [{ label: 'Change limit', command: 'updateResourceLimit', fields: ['max'], fixed: (r) => ({ resourcetype: r?.['resourcetype'], account: r?.['account'], domainid: r?.['domainid'] }), initial: (r) => ({ max: r?.['max'] }) }],
+  },
+];
+
+export function resourceByPath(path: string): Resource | undefined {
+  return RESOURCES.find((r) => r.path === path);
+}
