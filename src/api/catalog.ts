@@ -27,6 +27,8 @@ export interface CatalogCommand {
   responseObjectNames?: string[] | null;
   objectNamesSetInCmd?: string[] | null;
   listItemObjectNames?: string[] | null;
+  /** Item classes a list command may answer (e.g. LoadBalancerRuleVmMapResponse or UserVmResponse). */
+  listResponseItemClasses?: string[] | null;
   responseShape?: string;
   defaultRoleAccess: Record<string, boolean>;
   params: CatalogParam[];

@@ -16,11 +16,19 @@ const catalog = loadCatalog();
 
 /** The response class CloudStack really serialises for these classes. */
 function responseClasses(classes: CatalogCommand[]): string[] {
-  return [...new Set(classes.map((c) => c.actualResponseClass?.split('.').pop() ?? c.responseObject ?? ''))].filter(Boolean);
+  // A list command may answer items of any of its listResponseItemClasses (e.g. UserVmResponse).
+  return [...new Set(classes.flatMap((c) => [c.actualResponseClass?.split('.').pop() ?? c.responseObject ?? '', ...(c.listResponseItemClasses ?? [])]))].filter(Boolean);
 }
 
+/**
+ * Object names CloudStack's code sets where the catalog's extraction missed them: the
+ * UserVmResponse items of listLoadBalancerRuleInstances are `loadbalancerruleinstance`
+ * (clients.md: Libcloud and Ansible read that key).
+ */
+const NAMES_SET_IN_CODE: Record<string, string[]> = { listLoadBalancerRuleInstances: ['loadbalancerruleinstance'] };
+
 function objectNames(cat: Catalog, classes: CatalogCommand[]): Set<string> {
-  const names = new Set<string>();
+  const names = new Set<string>(classes.flatMap((c) => NAMES_SET_IN_CODE[c.name] ?? []));
   for (const c of classes) {
     for (const n of [...(c.responseObjectNames ?? []), ...(c.objectNamesSetInCmd ?? []), ...(c.listItemObjectNames ?? [])]) names.add(n);
   }

@@ -1,6 +1,8 @@
 /** Wire shapes of firewall, port-forwarding and static NAT rules. */
 import { defineResponse, type Wire } from './define.js';
 import type { RuleRow } from '../../services/networks/rule.service.js';
+import type { StickinessRow } from '../../services/networks/lb-stickiness.service.js';
+import { userVmResponse } from './vm.js';
 
 export const firewallRuleResponse = defineResponse({
   objectName: 'firewallrule',
@@ -67,3 +69,29 @@ export function toLoadBalancer(r: RuleRow, extra: { account?: string; domainid?:
 
 /** listLoadBalancerRules names its items `loadbalancerrule` (Libcloud reads that key). */
 export const loadBalancerRuleResponse = defineResponse({ ...loadBalancerResponse, objectName: 'loadbalancerrule' });
+
+/**
+ * listLoadBalancerRuleInstances answers UserVmResponse items named `loadbalancerruleinstance`
+ * (CloudStack's command sets the name; Libcloud and Ansible read it).
+ */
+export const loadBalancerRuleInstanceResponse = defineResponse({ ...userVmResponse, objectName: 'loadbalancerruleinstance' });
+
+export const stickinessPolicyResponse = defineResponse({
+  objectName: 'stickinesspolicy',
+  className: 'LBStickinessPolicyResponse',
+  fields: { id: 'string', name: 'string', methodname: 'string', description: 'string', state: 'string', params: 'map' },
+});
+
+/** LBStickinessResponse (`stickinesspolicies`): a load balancer rule with its policies. */
+export const lbStickinessResponse = defineResponse({
+  objectName: 'stickinesspolicies',
+  className: 'LBStickinessResponse',
+  fields: { lbruleid: 'string', name: 'string', description: 'string', account: 'string', domainid: 'string', domain: 'string', state: 'string', zoneid: 'string', stickinesspolicy: 'list' },
+});
+
+export function toLbStickiness(r: RuleRow, policies: StickinessRow[], extra: { account?: string; domainid?: string; domain?: string; zoneid?: string }): Wire {
+  return {
+    lbruleid: r.uuid, name: r.name ?? undefined, description: r.description ?? undefined, account: extra.account, domainid: extra.domainid, domain: extra.domain, state: r.state, zoneid: extra.zoneid,
+    stickinesspolicy: policies.map((s) => ({ id: s.uuid, name: s.name, methodname: s.method, description: s.description ?? undefined, state: 'Active', params: JSON.parse(s.params) as Record<string, string> })),
+  };
+}

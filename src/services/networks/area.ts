@@ -13,6 +13,8 @@ import { RuleService } from './rule.service.js';
 import { RouterDocumentService } from './router-document.service.js';
 import { LbService } from './lb.service.js';
 import { DirectNetworkService } from './direct-network.service.js';
+import { LbStickinessService } from './lb-stickiness.service.js';
+import { StaticNatService } from './static-nat.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -25,6 +27,10 @@ export interface NetworksServices {
   rules: RuleService;
   /** Load balancer rules and their members. */
   loadBalancers: LbService;
+  /** LB stickiness policies (one per LB rule). */
+  lbStickiness: LbStickinessService;
+  /** enableStaticNat / disableStaticNat and IP forwarding rules. */
+  staticNat: StaticNatService;
   /** Subscribe here to hear about committed network changes (router push). */
   networkNotifier: NetworkNotifier;
   /** Basic-zone (untagged direct) networks and addresses; tagged direct ranges. */
@@ -52,7 +58,9 @@ export const NETWORKS_AREA: Area = {
     services.limits.registerCounter('network', async (accountId, exec) =>
       Number((await exec.selectFrom('networks').select((eb) => eb.fn.countAll().as('c')).where('account_id', '=', accountId).where('guest_type', '=', 'Isolated').where('removed', 'is', null).executeTakeFirstOrThrow()).c));
     const loadBalancers = new LbService(db, services.events, publicIps, rules, networkNotifier);
+    const lbStickiness = new LbStickinessService(db, services.events, rules, networkNotifier);
+    const staticNat = new StaticNatService(db, services.events, publicIps, rules, networkNotifier);
     services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
-    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, networkNotifier, directNetworks } };
+    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, lbStickiness, staticNat, networkNotifier, directNetworks } };
   },
 };

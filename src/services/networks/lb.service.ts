@@ -25,6 +25,7 @@ export class LbService {
   async create(caller: Caller, p: { ipId: number; name: string; description?: string | undefined; algorithm: string; publicPort: number; privatePort: number; protocol?: string | undefined; cidrs?: string[] | undefined; openFirewall?: boolean | undefined }): Promise<RuleRow> {
     const ip = await this.ips.getOwned(caller, p.ipId);
     if (ip.network_id === null) throw paramError(`Unable to create load balancer rule; ip id=${ip.uuid} is not associated with any network`);
+    if (ip.one_to_one_nat) throw new CloudError('NetworkRuleConflict', `Can't do load balance on ip address: ${ip.public_ip_address}`);
     const algorithm = p.algorithm.toLowerCase();
     if (!ALGORITHMS.includes(algorithm)) throw paramError(`Invalid algorithm: ${p.algorithm}; supported: roundrobin, leastconn, source`);
     for (const port of [p.publicPort, p.privatePort]) if (port < 1 || port > 65535) throw paramError(`Invalid port ${port}`);
@@ -96,6 +97,22 @@ export class LbService {
     return this.db.kysely.selectFrom('lb_vm_map as m').innerJoin('vm_instances as v', 'v.id', 'm.vm_id')
       .leftJoin('nics as c', (j) => j.onRef('c.vm_id', '=', 'm.vm_id').on('c.network_id', '=', r.network_id).on('c.removed', 'is', null))
       .select(['m.vm_id', 'v.uuid as vm_uuid', 'c.ip_address as ip']).where('m.rule_id', '=', ruleId).orderBy('m.vm_id').execute();
+  }
+
+  /**
+   * listLoadBalancerRuleInstances: the account's VMs with a NIC in the rule's network that are
+   * (applied=true) or are not (applied=false) members; destroyed, expunging, error and unknown
+   * VMs are left out as CloudStack does.
+   */
+  async instances(caller: Caller, id: number, applied: boolean): Promise<Array<{ vmId: number; ip: string | null; nicUuid: string; mac: string; netmask: string | null; gateway: string | null; isDefault: boolean }>> {
+    const r = await this.rules.getOwned(caller, id, ['LoadBalancing']);
+    const members = this.db.kysely.selectFrom('lb_vm_map').select('vm_id').where('rule_id', '=', r.id);
+    const rows = await this.db.kysely.selectFrom('vm_instances as v').innerJoin('nics as c', 'c.vm_id', 'v.id')
+      .select(['v.id', 'c.uuid', 'c.ip_address', 'c.mac_address', 'c.netmask', 'c.gateway', 'c.is_default'])
+      .where('v.account_id', '=', r.account_id).where('v.type', '=', 'User').where('v.removed', 'is', null).where('v.state', 'not in', ['Destroyed', 'Expunging', 'Error', 'Unknown'])
+      .where('c.network_id', '=', r.network_id).where('c.removed', 'is', null)
+      .where('v.id', applied ? 'in' : 'not in', members).orderBy('v.id').execute();
+    return rows.map((x) => ({ vmId: x.id, ip: x.ip_address, nicUuid: x.uuid, mac: x.mac_address, netmask: x.netmask, gateway: x.gateway, isDefault: x.is_default === 1 }));
   }
 
   /** Owner and zone names of rules, for the responses. */

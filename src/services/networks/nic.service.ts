@@ -49,6 +49,12 @@ export class NicService {
       await trx.updateTable('nics').set({ removed: Date.now(), state: 'Released' }).where('vm_id', '=', vmId).where('removed', 'is', null).execute();
       await trx.deleteFrom('lb_vm_map').where('vm_id', '=', vmId).execute();
     }
+    // Forwards to the VM (port forwards, IP forwards and the firewall rules they opened) and its static NAT go with it, as CloudStack's expunge does.
+    const fwd = (await trx.selectFrom('firewall_rules').select('id').where('vm_id', '=', vmId).where('removed', 'is', null).execute()).map((r) => r.id);
+    if (fwd.length > 0) {
+      await trx.updateTable('firewall_rules').set({ state: 'Revoke', removed: Date.now() }).where((eb) => eb.or([eb('id', 'in', fwd), eb('related_id', 'in', fwd)])).where('removed', 'is', null).execute();
+    }
+    await trx.updateTable('user_ip_addresses').set({ one_to_one_nat: 0, vm_id: null, vm_ip: null }).where('vm_id', '=', vmId).execute();
     return [...new Set(nics.map((n) => n.network_id))];
   }
 

@@ -2,7 +2,7 @@
  * Firewall and port-forwarding rules on public IPs (CloudStack FirewallManagerImpl,
  * RulesManagerImpl), all rows of `firewall_rules` keyed by `purpose`. Inbound traffic is
  * refused unless a Firewall rule opens it; PF rules open their public range by default.
- * Overlapping ranges on one IP and protocol are 537 (NetworkRuleConflict).
+ * Conflicts between rules follow CloudStack (rule-conflicts.ts): 537 NetworkRuleConflict, mostly.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
@@ -16,6 +16,7 @@ import type { EventService } from '../events/event.service.js';
 import type { ListScope, Scoper } from '../identity/scope.js';
 import type { Page } from '../paging.js';
 import { parseCidr } from '../infra/ipv4.js';
+import { findConflict, type ConflictRule } from './rule-conflicts.js';
 import type { IpService } from './ip.service.js';
 import type { NetworkService } from './network.service.js';
 import type { NetworkNotifier } from './notifier.js';
@@ -25,8 +26,6 @@ export type RuleRow = Selectable<FirewallRulesTable> & {
 };
 
 const PROTOCOLS = ['tcp', 'udp', 'icmp', 'all'];
-/** Purposes that share a public port space (one of them per port). */
-const FORWARDING = ['PortForwarding', 'LoadBalancing', 'StaticNat'];
 
 export interface FirewallInput { ipId: number; protocol: string; startPort?: number | undefined; endPort?: number | undefined; cidrs?: string[] | undefined; icmpType?: number | undefined; icmpCode?: number | undefined }
 export interface PfInput { ipId: number; protocol: string; publicPort: number; publicEndPort?: number | undefined; privatePort: number; privateEndPort?: number | undefined; vmId: number; vmGuestIp?: string | undefined; openFirewall?: boolean | undefined; cidrs?: string[] | undefined }
@@ -45,14 +44,17 @@ export class RuleService {
     private readonly notifier: NetworkNotifier,
   ) {}
 
-  async get(id: number, purpose: string[], exec: Kysely<Database> = this.db.kysely): Promise<RuleRow> {
-    const r = await this.query(exec).where('r.id', '=', id).where('r.purpose', 'in', purpose).executeTakeFirst();
-    if (!r) throw paramError('Unable to find rule by id');
+  /** A live rule of one of `purpose`; `traffic` narrows Firewall rules to one direction (ingress and egress share the purpose). */
+  async get(id: number, purpose: string[], exec: Kysely<Database> = this.db.kysely, traffic?: 'Ingress' | 'Egress'): Promise<RuleRow> {
+    let q = this.query(exec).where('r.id', '=', id).where('r.purpose', 'in', purpose);
+    if (traffic !== undefined) q = q.where('r.traffic_type', '=', traffic);
+    const r = await q.executeTakeFirst();
+    if (!r) throw paramError(`Unable to find rule by id having purpose ${purpose.join('/')}${traffic ? ` and traffic type ${traffic}` : ''}`);
     return (await this.withCidrs(exec, [r]))[0]!;
   }
 
-  async getOwned(caller: Caller, id: number, purpose: string[]): Promise<RuleRow> {
-    const r = await this.get(id, purpose);
+  async getOwned(caller: Caller, id: number, purpose: string[], traffic?: 'Ingress' | 'Egress'): Promise<RuleRow> {
+    const r = await this.get(id, purpose, this.db.kysely, traffic);
     const d = await this.db.kysely.selectFrom('domains').select('path').where('id', '=', r.domain_id).executeTakeFirstOrThrow();
     this.scoper.checkAccess(caller, { accountId: r.account_id, domainId: r.domain_id, domainPath: d.path }, 'rule');
     return r;
@@ -79,7 +81,7 @@ export class RuleService {
     const proto = this.protocol(p.protocol);
     const { start, end } = this.ports(proto, p.startPort, p.endPort);
     const id = await this.insert(caller, {
-      purpose: 'Firewall', ip_address_id: null as unknown as number, network_id: n.id, account_id: n.account_id, domain_id: n.domain_id, protocol: proto, start_port: start, end_port: end,
+      purpose: 'Firewall', ip_address_id: null, network_id: n.id, account_id: n.account_id, domain_id: n.domain_id, protocol: proto, start_port: start, end_port: end,
       icmp_type: proto === 'icmp' ? (p.icmpType ?? -1) : null, icmp_code: proto === 'icmp' ? (p.icmpCode ?? -1) : null, traffic_type: 'Egress',
     }, this.cidrs(p.cidrs), 'FIREWALL.EGRESS.OPEN', `Created egress firewall rule on network ${n.name}`);
     return this.get(id, ['Firewall']);
@@ -111,6 +113,58 @@ export class RuleService {
     return this.get(id, ['PortForwarding']);
   }
 
+  /**
+   * updatePortForwardingRule: new private ports (the range keeps the public range's size), a new
+   * VM (same account, NIC in the IP's network) or guest IP, new source CIDRs (the firewall rule
+   * the forward opened follows them). Conflicts are checked again under the IP's lock.
+   */
+  async updatePortForwarding(caller: Caller, id: number, p: { privatePort?: number | undefined; privateEndPort?: number | undefined; vmId?: number | undefined; vmGuestIp?: string | undefined; cidrs?: string[] | undefined }): Promise<RuleRow> {
+    const r = await this.getOwned(caller, id, ['PortForwarding']);
+    checkPort('private port', p.privatePort);
+    checkPort('private end port', p.privateEndPort);
+    const set: Record<string, unknown> = {};
+    if (p.privatePort !== undefined || p.privateEndPort !== undefined) {
+      const start = p.privatePort ?? r.dest_port_start!;
+      const end = p.privateEndPort ?? (p.privatePort !== undefined ? p.privatePort + (r.end_port! - r.start_port!) : r.dest_port_end!);
+      if (end < start) throw paramError('Start port can not be greater than end port');
+      if (end - start !== r.end_port! - r.start_port!) throw paramError(`Unable to update the private port of port forwarding rule as the rule has port range : ${r.start_port} to ${r.end_port}`);
+      Object.assign(set, { dest_port_start: start, dest_port_end: end });
+    }
+    if (p.vmId !== undefined || p.vmGuestIp !== undefined) {
+      const vmId = p.vmId ?? r.vm_id!;
+      const vm = await this.db.kysely.selectFrom('vm_instances').select(['id', 'uuid', 'account_id']).where('id', '=', vmId).where('removed', 'is', null).executeTakeFirst();
+      if (!vm) throw paramError('Unable to find virtual machine by id');
+      if (vm.account_id !== r.account_id) throw permissionDenied('The virtual machine and the IP address belong to different accounts');
+      const ips = await this.guestIpsOf(vm.id, r.network_id);
+      if (ips.length === 0) throw paramError(`Unable to apply port forwarding rule: the virtual machine ${vm.uuid} has no NIC in the network of the IP address`);
+      if (p.vmGuestIp !== undefined && !ips.includes(p.vmGuestIp)) throw paramError(`The guest IP ${p.vmGuestIp} is not an IP of the virtual machine in the network`);
+      Object.assign(set, { vm_id: vm.id, vm_ip: p.vmGuestIp ?? ips[0] });
+    }
+    const cidrs = p.cidrs !== undefined ? this.cidrs(p.cidrs) : undefined;
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await forUpdate(trx.selectFrom('user_ip_addresses').select('id').where('id', '=', r.ip_address_id!), this.db.dialect).execute();
+      if (cidrs !== undefined) {
+        const live = await trx.selectFrom('firewall_rules').select(['id', 'uuid', 'purpose', 'protocol', 'start_port', 'end_port', 'icmp_type', 'icmp_code'])
+          .where('ip_address_id', '=', r.ip_address_id).where('traffic_type', '=', 'Ingress').where('removed', 'is', null).where('id', '!=', r.id).execute();
+        const conflict = findConflict({ ...r, cidrs }, await this.withCidrs(trx, live as unknown as Array<Omit<RuleRow, 'cidrs'>>));
+        if (conflict) throw conflict.kind === 'InvalidParameter' ? paramError(conflict.message) : new CloudError(conflict.kind, conflict.message);
+        const ids = [r.id, ...(await trx.selectFrom('firewall_rules').select('id').where('related_id', '=', r.id).where('removed', 'is', null).execute()).map((x) => x.id)];
+        await trx.deleteFrom('firewall_rule_cidrs').where('rule_id', 'in', ids).execute();
+        await trx.insertInto('firewall_rule_cidrs').values(ids.flatMap((rule_id) => cidrs.map((cidr) => ({ rule_id, cidr })))).execute();
+      }
+      if (Object.keys(set).length > 0) await trx.updateTable('firewall_rules').set(set).where('id', '=', r.id).execute();
+      await this.events.record({ type: 'NET.RULEMODIFY', description: `Updated port forwarding rule ${r.uuid}`, userId: caller.userId, accountId: r.account_id, domainId: r.domain_id, resourceType: 'FirewallRule', resourceUuid: r.uuid }, trx);
+    });
+    await this.notifier.changed(r.network_id);
+    return this.get(r.id, ['PortForwarding']);
+  }
+
+  /** A VM's guest IPs in a network: the NIC's address first, then its secondary IPs if any. */
+  async guestIpsOf(vmId: number, networkId: number): Promise<string[]> {
+    const nics = await this.db.kysely.selectFrom('nics').select(['ip_address']).where('vm_id', '=', vmId).where('network_id', '=', networkId).where('removed', 'is', null).execute();
+    return nics.map((n) => n.ip_address).filter((x): x is string => x !== null);
+  }
+
   /** The create jobs: implements the network if needed, marks the rule (and its opened firewall rule) Active. */
   async apply(id: number): Promise<void> {
     const r = await this.db.kysely.selectFrom('firewall_rules').select(['id', 'network_id', 'related_id']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -120,12 +174,13 @@ export class RuleService {
   }
 
   /** Revokes a rule (and the firewall rule it opened), in one transaction with its event. */
-  async delete(caller: Caller, id: number, purpose: string[], event: string): Promise<void> {
-    const r = await this.getOwned(caller, id, purpose);
+  async delete(caller: Caller, id: number, purpose: string[], event: string, traffic?: 'Ingress' | 'Egress'): Promise<void> {
+    const r = await this.getOwned(caller, id, purpose, traffic);
     await this.db.kysely.transaction().execute(async (trx) => {
       const now = Date.now();
       await trx.updateTable('firewall_rules').set({ state: 'Revoke', removed: now }).where((eb) => eb.or([eb('id', '=', id), eb('related_id', '=', id)])).where('removed', 'is', null).execute();
       await trx.deleteFrom('lb_vm_map').where('rule_id', '=', id).execute();
+      await trx.updateTable('lb_stickiness_policies').set({ removed: now }).where('rule_id', '=', id).where('removed', 'is', null).execute();
       await this.events.record({ type: event, description: `Deleted ${r.purpose} rule ${r.uuid}`, userId: caller.userId, accountId: r.account_id, domainId: r.domain_id, resourceType: 'FirewallRule', resourceUuid: r.uuid }, trx);
     });
     await this.notifier.changed(r.network_id);
@@ -189,27 +244,19 @@ export class RuleService {
 
   /** Inserts a rule after the overlap check, with its CIDRs, opened firewall rule and event. */
   /** Used by the LB service too. */
-  async insert(caller: Caller, row: Record<string, unknown> & { purpose: string; ip_address_id: number; network_id: number; account_id: number; domain_id: number; protocol: string; start_port: number | null; end_port: number | null },
+  async insert(caller: Caller, row: Record<string, unknown> & { purpose: string; ip_address_id: number | null; network_id: number; account_id: number; domain_id: number; protocol: string; start_port: number | null; end_port: number | null },
     cidrs: string[], event: string, description: string, openFirewall = false): Promise<number> {
     return this.db.kysely.transaction().execute(async (trx) => {
-      // Serialise rule changes per IP: lock its row, then compare with the live rules.
-      await forUpdate(trx.selectFrom('user_ip_addresses').select('id').where('id', '=', row.ip_address_id), this.db.dialect).execute();
-      const live = await trx.selectFrom('firewall_rules').select(['id', 'uuid', 'purpose', 'protocol', 'start_port', 'end_port']).where('ip_address_id', '=', row.ip_address_id)
-        .where('removed', 'is', null).where('traffic_type', '=', 'Ingress').execute();
-      const group = row.purpose === 'Firewall' ? ['Firewall'] : FORWARDING;
-      for (const o of live) {
-        if (!group.includes(o.purpose)) continue;
-        if (o.purpose === 'StaticNat') throw new CloudError('NetworkRuleConflict', 'There is already firewall rule specified for the ip address with static NAT enabled');
-        const protoClash = o.protocol === row.protocol || o.protocol === 'all' || row.protocol === 'all';
-        if (!protoClash) continue;
-        if (o.start_port === null || row.start_port === null) {
-          if (row.purpose === 'Firewall' && o.protocol === row.protocol && o.start_port === row.start_port) throw new CloudError('NetworkRuleConflict', `There is already a firewall rule specified with protocol = ${row.protocol}`);
-          continue;
-        }
-        if (row.start_port <= o.end_port! && o.start_port <= row.end_port!) {
-          throw new CloudError('NetworkRuleConflict', `The range specified, ${row.start_port}-${row.end_port}, conflicts with rule ${o.uuid} which has ${o.start_port}-${o.end_port}`);
-        }
-      }
+      // Serialise rule changes per IP (ingress) or per network (egress): lock the row, then compare with the live rules.
+      const egress = row['traffic_type'] === 'Egress';
+      if (egress) await forUpdate(trx.selectFrom('networks').select('id').where('id', '=', row.network_id), this.db.dialect).execute();
+      else await forUpdate(trx.selectFrom('user_ip_addresses').select('id').where('id', '=', row.ip_address_id!), this.db.dialect).execute();
+      let lq = trx.selectFrom('firewall_rules').select(['id', 'uuid', 'purpose', 'protocol', 'start_port', 'end_port', 'icmp_type', 'icmp_code']).where('removed', 'is', null);
+      lq = egress ? lq.where('network_id', '=', row.network_id).where('purpose', '=', 'Firewall').where('traffic_type', '=', 'Egress')
+        : lq.where('ip_address_id', '=', row.ip_address_id).where('traffic_type', '=', 'Ingress');
+      const live = await this.withCidrs(trx, (await lq.execute()) as unknown as Array<Omit<RuleRow, 'cidrs'>>);
+      const conflict = findConflict({ uuid: '', icmp_type: null, icmp_code: null, ...row, cidrs } as ConflictRule, live);
+      if (conflict) throw conflict.kind === 'InvalidParameter' ? paramError(conflict.message) : new CloudError(conflict.kind, conflict.message);
       const uuid = randomUUID();
       const now = Date.now();
       const base = { uuid, state: 'Add', icmp_type: null, icmp_code: null, vm_id: null, dest_port_start: null, dest_port_end: null, vm_ip: null, algorithm: null, name: null, description: null, related_id: null, created: now, removed: null };

@@ -19,10 +19,10 @@ export const deleteFirewallRuleCommand = (name: string, direction: Direction, ev
   params: { id: p.uuid({ entity: 'FirewallRule', required: true, doc: 'The rule' }) },
   response: success,
   async prepare(ctx, q) {
-    return { instanceUuid: (await ctx.services.rules.getOwned(ctx.caller, q.id, ['Firewall'])).uuid };
+    return { instanceUuid: (await ctx.services.rules.getOwned(ctx.caller, q.id, ['Firewall'], direction)).uuid };
   },
   async handler(ctx, q) {
-    await ctx.services.rules.delete(ctx.caller, q.id, ['Firewall'], event);
+    await ctx.services.rules.delete(ctx.caller, q.id, ['Firewall'], event, direction);
     return { success: true };
   },
 });

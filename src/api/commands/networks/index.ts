@@ -27,6 +27,16 @@ import listLoadBalancerRules from './listLoadBalancerRules.js';
 import deleteLoadBalancerRule from './deleteLoadBalancerRule.js';
 import assignToLoadBalancerRule from './assignToLoadBalancerRule.js';
 import removeFromLoadBalancerRule from './removeFromLoadBalancerRule.js';
+import updatePortForwardingRule from './updatePortForwardingRule.js';
+import updateLoadBalancerRule from './updateLoadBalancerRule.js';
+import listLoadBalancerRuleInstances from './listLoadBalancerRuleInstances.js';
+import createLBStickinessPolicy from './createLBStickinessPolicy.js';
+import deleteLBStickinessPolicy from './deleteLBStickinessPolicy.js';
+import listLBStickinessPolicies from './listLBStickinessPolicies.js';
+import enableStaticNat from './enableStaticNat.js';
+import disableStaticNat from './disableStaticNat.js';
+import createIpForwardingRule from './createIpForwardingRule.js';
+import deleteIpForwardingRule from './deleteIpForwardingRule.js';
 
 export const NETWORKS_COMMANDS: AnyCommand[] = [
   listNetworkOfferings, createNetworkOffering, updateNetworkOffering, deleteNetworkOffering,
@@ -36,4 +46,7 @@ export const NETWORKS_COMMANDS: AnyCommand[] = [
   createEgressFirewallRule, deleteEgressFirewallRule, listEgressFirewallRules,
   createPortForwardingRule, deletePortForwardingRule, listPortForwardingRules, listIpForwardingRules,
   createLoadBalancerRule, listLoadBalancerRules, deleteLoadBalancerRule, assignToLoadBalancerRule, removeFromLoadBalancerRule,
+  updatePortForwardingRule, updateLoadBalancerRule, listLoadBalancerRuleInstances,
+  createLBStickinessPolicy, deleteLBStickinessPolicy, listLBStickinessPolicies,
+  enableStaticNat, disableStaticNat, createIpForwardingRule, deleteIpForwardingRule,
 ];
