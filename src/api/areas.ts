@@ -13,5 +13,6 @@ import { SECURITY_GROUPS_COMMANDS } from './commands/securitygroups/index.js';
 import { VMS_COMMANDS } from './commands/vms/index.js';
 import { VOLUMES_COMMANDS } from './commands/volumes/index.js';
 import { SNAPSHOTS_COMMANDS } from './commands/snapshots/index.js';
+import { ALERTS_COMMANDS } from './commands/alerts/index.js';
 
-export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS]];
+export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS], ['alerts', ALERTS_COMMANDS]];

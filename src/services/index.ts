@@ -22,6 +22,7 @@ import type { VmsServices } from './vms/area.js';
 import type { VolumesServices } from './volumes/area.js';
 import type { SecurityGroupsServices } from './securitygroups/area.js';
 import type { SnapshotsServices } from './snapshots/area.js';
+import type { HaServices } from './ha/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -39,4 +40,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices;

@@ -11,5 +11,6 @@ import type { NetworksTables } from './networks.js';
 import type { TemplatesTables } from './templates.js';
 import type { SnapshotsTables } from './snapshots.js';
 import type { SecurityGroupsTables } from './security-groups.js';
+import type { HaTables } from './ha.js';
 
-export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables;

@@ -56,8 +56,9 @@ export const RESOURCE_TRANSITIONS: ResourceTable = {
   Enabled: { Enable: 'Enabled', Disable: 'Disabled', AdminAskMaintenance: 'PrepareForMaintenance', InternalEnterMaintenance: 'Maintenance' },
   Disabled: { Enable: 'Enabled', Disable: 'Disabled', AdminAskMaintenance: 'PrepareForMaintenance', InternalEnterMaintenance: 'Maintenance' },
   PrepareForMaintenance: { InternalEnterMaintenance: 'Maintenance', AdminCancelMaintenance: 'Enabled', UnableToMigrate: 'ErrorInPrepareForMaintenance', Error: 'ErrorInMaintenance' },
-  ErrorInPrepareForMaintenance: { InternalEnterMaintenance: 'Maintenance', AdminCancelMaintenance: 'Enabled', ErrorsCorrected: 'PrepareForMaintenance' },
-  ErrorInMaintenance: { InternalEnterMaintenance: 'Maintenance', AdminCancelMaintenance: 'Enabled', ErrorsCorrected: 'Maintenance' },
+  // Asking again from an error state retries the migrations.
+  ErrorInPrepareForMaintenance: { InternalEnterMaintenance: 'Maintenance', AdminCancelMaintenance: 'Enabled', ErrorsCorrected: 'PrepareForMaintenance', AdminAskMaintenance: 'PrepareForMaintenance' },
+  ErrorInMaintenance: { InternalEnterMaintenance: 'Maintenance', AdminCancelMaintenance: 'Enabled', ErrorsCorrected: 'Maintenance', AdminAskMaintenance: 'PrepareForMaintenance' },
   Maintenance: { AdminCancelMaintenance: 'Enabled', InternalEnterMaintenance: 'Maintenance' },
   Error: { InternalCreated: 'Enabled', Disable: 'Disabled' },
 };
@@ -85,6 +86,20 @@ export async function hostTransition(
       ...(to === 'Disconnected' && host.status !== 'Disconnected' ? { disconnected: now } : {}),
     })
     .where('id', '=', host.id).where('status', '=', host.status).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1 ? to : undefined;
+}
+
+/**
+ * Moves a host's resource state by one event if it is still `from` (compare-and-set).
+ * Returns the new state, or undefined when the pair is illegal or the row moved meanwhile.
+ */
+export async function resourceTransition(
+  db: Kysely<Database> | Transaction<Database>, host: { id: number; resource_state: string }, e: ResourceEvent,
+): Promise<ResourceState | undefined> {
+  const to = nextResourceState(host.resource_state, e);
+  if (!to) return undefined;
+  const r = await db.updateTable('hosts').set({ resource_state: to, update_count: sql`update_count + 1` })
+    .where('id', '=', host.id).where('resource_state', '=', host.resource_state).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1 ? to : undefined;
 }
 

@@ -1,0 +1,37 @@
+/**
+ * The HA area (issue #9): administrator alerts with SMTP e-mail (`services.alerts`), the
+ * alert monitor (lost hosts, capacity thresholds) and host maintenance (`services.maintenance`).
+ * Built after the VM area, whose live migration maintenance uses.
+ */
+import type { Area } from '../../area.js';
+import { AlertService } from './alert.service.js';
+import { Mailer } from './mailer.js';
+import { HostMaintenanceService } from './maintenance.service.js';
+import { AlertMonitor } from './monitor.js';
+
+export interface HaServices {
+  alerts: AlertService;
+  alertMonitor: AlertMonitor;
+  maintenance: HostMaintenanceService;
+}
+
+export const HA_AREA: Area = {
+  name: 'ha',
+  async create({ db, services, logger }) {
+    const log = logger.child({ area: 'ha' });
+    const alerts = new AlertService(db, services.config, new Mailer(services.config), log);
+    const alertMonitor = new AlertMonitor(db, services, alerts, log);
+    const maintenance = new HostMaintenanceService(db, services, alerts, log);
+    return {
+      services: { alerts, alertMonitor, maintenance },
+      lifecycle: {
+        async start() {
+          alertMonitor.start();
+        },
+        async stop() {
+          await alertMonitor.stop();
+        },
+      },
+    };
+  },
+};
