@@ -17,6 +17,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { VmFixtures } from '../helpers/vm-fixtures.js';
 import { expectError } from './infra-helpers.js';
 import type { SecurityGroupRuleSet } from '../../src/protocol/messages.js';
+import { csOk, csSkip } from '../helpers/cs-cli.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 const TOKEN = 'sg-test-token';
@@ -247,6 +248,19 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(made.account, bob.accountName);
       assert.equal((await bob.ok('listSecurityGroups', { securitygroupname: 'ops' }))['count'], 1);
       assert.deepEqual((await bob.ok('listVirtualMachines', { securitygroupid: (await group(bob, 'db')).id }))['virtualmachine'].map((v: any) => v.id), [ids['dbVm']]);
+    });
+
+    it('works from Debian\'s cs CLI: create, authorize (async, waited for), list, revoke, delete', { skip: csSkip }, async () => {
+      const g = (await csOk(s, 'createSecurityGroup', { name: 'cli', description: 'from cs' }))['securitygroup'];
+      const auth = await csOk(s, 'authorizeSecurityGroupIngress', { securitygroupname: 'cli', protocol: 'tcp', startport: '8080', endport: '8081', cidrlist: '198.51.100.0/24' });
+      const rule = auth['securitygroup'].ingressrule[0];
+      assert.deepEqual([rule.startport, rule.endport, rule.cidr], [8080, 8081, '198.51.100.0/24']);
+      const listed = (await csOk(s, 'listSecurityGroups', { securitygroupname: 'cli' }))['securitygroup'][0];
+      assert.equal(listed.id, g.id);
+      assert.equal(listed.ingressrule[0].ruleid, rule.ruleid);
+      assert.equal(String((await csOk(s, 'revokeSecurityGroupIngress', { id: rule.ruleid }))['success']), 'true');
+      assert.equal(String((await csOk(s, 'deleteSecurityGroup', { name: 'cli' }))['success']), 'true');
+      assert.equal((await csOk(s, 'listSecurityGroups', { securitygroupname: 'cli' }))['count'] ?? 0, 0);
     });
 
     it('refuses network ids in a Basic zone and security groups in an Advanced zone', async () => {
