@@ -200,6 +200,17 @@ for (const dialect of dialectsUnderTest()) {
       assert.deepEqual(after.ingress, before.ingress);
     });
 
+    it('a migrated VM\'s rules follow it to the destination host', async () => {
+      const before = (await hostRules(ids['web1']!))!;
+      const vm = await s.app.db.kysely.selectFrom('vm_instances').select('host_id').where('uuid', '=', ids['web1']!).executeTakeFirstOrThrow();
+      const other = await s.app.db.kysely.selectFrom('hosts').select('uuid').where('id', '!=', vm.host_id!).where('status', '=', 'Up').executeTakeFirstOrThrow();
+      const moved = (await s.admin.jobOk('migrateVirtualMachine', { virtualmachineid: ids['web1']!, hostid: other.uuid }))['virtualmachine'];
+      assert.equal(moved.hostid, other.uuid);
+      const after = (await hostRules(ids['web1']!))!;
+      assert.ok(after.version > before.version);
+      assert.deepEqual(after.ingress, before.ingress);
+    });
+
     it('usersecuritygrouplist allows the members of another account\'s group, following membership', async () => {
       const db = (await bob.ok('createSecurityGroup', { name: 'db' }))['securitygroup'];
       const allow = await bob.jobOk('authorizeSecurityGroupIngress', {

@@ -155,6 +155,9 @@ export class VmService {
     const k = vmDb(this.db.kysely);
     const dest = await k.selectFrom('hosts').selectAll().where('id', '=', hostId).where('removed', 'is', null).executeTakeFirst();
     if (!dest || dest.status !== 'Up' || dest.resource_state !== 'Enabled') throw new CloudError('InvalidState', 'The destination host is not Up and Enabled');
+    // A direct pod address does not move: the VM stays in its pod (CloudStack's pod-based guest networks).
+    const pinned = await this.services.directNetworks.pinnedPod(id);
+    if (pinned !== undefined && dest.pod_id !== pinned) throw new CloudError('InvalidState', 'Cannot migrate the VM to a host of another pod: its IP address belongs to its pod');
     if (dest.cluster_id !== vm.cluster_id) {
       const pools = await this.db.kysely.selectFrom('volumes').innerJoin('storage_pools as p', 'p.id', 'volumes.pool_id').select('p.scope').where('volumes.vm_id', '=', vm.id).where('volumes.removed', 'is', null).execute();
       if (pools.some((p) => p.scope !== 'ZONE')) throw new CloudError('InvalidState', 'Cannot migrate the VM to a host of another cluster: its disks are on cluster storage (migrate with storage)');
@@ -185,6 +188,8 @@ export class VmService {
       await transition(trx, ref(vm), 'OperationSucceeded', { host_id: hostId, last_host_id: source, pod_id: dest.pod_id, cluster_id: dest.cluster_id });
       await this.services.events.record({ type: 'VM.MIGRATE', description: `Migrating VM ${vm.instance_name} to host ${dest.name}`, userId: caller.userId, accountId: vm.account_id, domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid }, trx);
     });
+    // The destination host filters the VM's traffic from now on.
+    await this.services.securityGroupPusher.pushVm(id);
     return loadVm(this.db, id);
   }
 }
