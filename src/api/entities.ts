@@ -41,6 +41,7 @@ export const ENTITY_TABLES = {
   SSHKeyPair: 'ssh_keypairs',
   Network: 'networks',
   Nic: 'nics',
+  NicSecondaryIp: 'nic_secondary_ips',
   IpAddress: 'user_ip_addresses',
   FirewallRule: 'firewall_rules',
   PortForwardingRule: 'firewall_rules',

@@ -275,5 +275,48 @@ for (const dialect of dialectsUnderTest()) {
       assert.ok(!d.portForwards.some((r: any) => r.id === pf));
       assert.ok(!d.firewall.ingress.some((r: any) => r.ports?.[0] === 5000));
     });
+
+    it('secondary IPs: addIpToNic/removeIpFromNic, targets of port forwards and static NAT, skipped by new NICs', async () => {
+      const k = s.app.db.kysely;
+      const nicOf = async (vmUuid: string) => (await k.selectFrom('nics as c').innerJoin('vm_instances as v', 'v.id', 'c.vm_id').select('c.uuid').where('v.uuid', '=', vmUuid).where('c.removed', 'is', null).executeTakeFirstOrThrow()).uuid;
+      const nic = await nicOf(vm);
+      const a = (await alice.jobOk('addIpToNic', { nicid: nic }))['nicsecondaryip'];
+      assert.equal(a.nicid, nic);
+      assert.equal(a.networkid, net);
+      assert.equal(a.virtualmachineid, vm);
+      assert.match(a.ipaddress, /^10\.1\.1\.\d+$/);
+      const nicIps = (await k.selectFrom('nics').select('ip_address').where('network_id', '=', nid).where('removed', 'is', null).execute()).map((x) => x.ip_address);
+      assert.ok(!nicIps.includes(a.ipaddress), 'a secondary IP is not a NIC address');
+      const b = (await alice.jobOk('addIpToNic', { nicid: nic, ipaddress: '10.1.1.50' }))['nicsecondaryip'];
+      assert.equal(b.ipaddress, '10.1.1.50');
+      expectError(await alice.call('addIpToNic', { nicid: nic, ipaddress: '10.1.1.50' }), 533);
+      expectError(await alice.call('addIpToNic', { nicid: nic, ipaddress: '10.1.1.2' }), 533);
+      expectError(await alice.call('addIpToNic', { nicid: nic, ipaddress: '192.168.9.9' }), 431);
+      expectError(await bob.call('addIpToNic', { nicid: nic }), 531);
+      // A forward and a static NAT may target the secondary IPs.
+      const pf = (await alice.jobOk('createPortForwardingRule', { ipaddressid: ip, protocol: 'tcp', publicport: 6000, privateport: 22, virtualmachineid: vm, vmguestip: '10.1.1.50' }))['portforwardingrule'];
+      assert.equal(pf.vmguestip, '10.1.1.50');
+      assert.equal((await doc()).portForwards.find((r: any) => r.id === pf.id).privateIp, '10.1.1.50');
+      expectError(await alice.call('removeIpFromNic', { id: b.id }), 431);
+      const ipn = (await alice.jobOk('associateIpAddress', { networkid: net }))['ipaddress'];
+      await alice.ok('enableStaticNat', { ipaddressid: ipn.id, virtualmachineid: vm, vmguestip: a.ipaddress });
+      assert.equal((await alice.ok('listPublicIpAddresses', { id: ipn.id }))['publicipaddress'][0].vmipaddress, a.ipaddress);
+      assert.deepEqual((await doc()).staticNat.find((x: any) => x.publicIp === ipn.ipaddress), { publicIp: ipn.ipaddress, privateIp: a.ipaddress });
+      expectError(await alice.call('removeIpFromNic', { id: a.id }), 431);
+      expectError(await bob.call('removeIpFromNic', { id: a.id }), 531);
+      await alice.jobOk('disableStaticNat', { ipaddressid: ipn.id });
+      await alice.jobOk('deletePortForwardingRule', { id: pf.id });
+      // A new NIC does not take an address held as a secondary IP.
+      const later = await addVm(alice.accountId, net, 'later');
+      const laterIp = (await k.selectFrom('nics as c').innerJoin('vm_instances as v', 'v.id', 'c.vm_id').select('c.ip_address').where('v.uuid', '=', later).executeTakeFirstOrThrow()).ip_address;
+      assert.notEqual(laterIp, a.ipaddress);
+      const before = changes();
+      await alice.jobOk('removeIpFromNic', { id: a.id });
+      await alice.jobOk('removeIpFromNic', { id: b.id });
+      assert.ok(changes() > before);
+      assert.equal((await k.selectFrom('nic_secondary_ips').select('id').where('nic_id', '=', (await k.selectFrom('nics').select('id').where('uuid', '=', nic).executeTakeFirstOrThrow()).id).execute()).length, 0);
+      assert.ok((await events('NIC.SECONDARY.IP.ASSIGN')).length >= 2);
+      assert.ok((await events('NIC.SECONDARY.IP.UNASSIGN')).some((e) => e.state === 'Completed'));
+    });
   });
 }

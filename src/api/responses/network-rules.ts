@@ -95,3 +95,14 @@ export function toLbStickiness(r: RuleRow, policies: StickinessRow[], extra: { a
     stickinesspolicy: policies.map((s) => ({ id: s.uuid, name: s.name, methodname: s.method, description: s.description ?? undefined, state: 'Active', params: JSON.parse(s.params) as Record<string, string> })),
   };
 }
+
+/** NicSecondaryIpResponse (`nicsecondaryip`). */
+export const nicSecondaryIpResponse = defineResponse({
+  objectName: 'nicsecondaryip',
+  className: 'NicSecondaryIpResponse',
+  fields: { id: 'string', ipaddress: 'string', nicid: 'string', networkid: 'string', virtualmachineid: 'string' },
+});
+
+export function toNicSecondaryIp(r: { uuid: string; ip_address: string; nic_uuid: string; network_uuid: string; vm_uuid: string }): Wire {
+  return { id: r.uuid, ipaddress: r.ip_address, nicid: r.nic_uuid, networkid: r.network_uuid, virtualmachineid: r.vm_uuid };
+}

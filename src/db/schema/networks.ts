@@ -157,6 +157,19 @@ export interface LbStickinessPoliciesTable {
   removed: number | null;
 }
 
+/** Secondary guest IPs of a NIC (addIpToNic); hard-deleted by removeIpFromNic and at expunge. */
+export interface NicSecondaryIpsTable {
+  id: Generated<number>;
+  uuid: string;
+  nic_id: number;
+  vm_id: number;
+  network_id: number;
+  ip_address: string;
+  account_id: number;
+  domain_id: number;
+  created: number;
+}
+
 export interface NetworksTables {
   network_offerings: NetworkOfferingsTable;
   network_offering_services: NetworkOfferingServicesTable;
@@ -166,4 +179,5 @@ export interface NetworksTables {
   firewall_rule_cidrs: FirewallRuleCidrsTable;
   lb_vm_map: LbVmMapTable;
   lb_stickiness_policies: LbStickinessPoliciesTable;
+  nic_secondary_ips: NicSecondaryIpsTable;
 }

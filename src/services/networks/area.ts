@@ -15,6 +15,7 @@ import { LbService } from './lb.service.js';
 import { DirectNetworkService } from './direct-network.service.js';
 import { LbStickinessService } from './lb-stickiness.service.js';
 import { StaticNatService } from './static-nat.service.js';
+import { NicIpService } from './nic-ip.service.js';
 
 export interface NetworksServices {
   networkOfferings: NetworkOfferingService;
@@ -31,6 +32,8 @@ export interface NetworksServices {
   lbStickiness: LbStickinessService;
   /** enableStaticNat / disableStaticNat and IP forwarding rules. */
   staticNat: StaticNatService;
+  /** Secondary guest IPs of NICs (addIpToNic / removeIpFromNic). */
+  nicIps: NicIpService;
   /** Subscribe here to hear about committed network changes (router push). */
   networkNotifier: NetworkNotifier;
   /** Basic-zone (untagged direct) networks and addresses; tagged direct ranges. */
@@ -60,7 +63,8 @@ export const NETWORKS_AREA: Area = {
     const loadBalancers = new LbService(db, services.events, publicIps, rules, networkNotifier);
     const lbStickiness = new LbStickinessService(db, services.events, rules, networkNotifier);
     const staticNat = new StaticNatService(db, services.events, publicIps, rules, networkNotifier);
+    const nicIps = new NicIpService(db, services.events, services.scoper, networkNotifier);
     services.accounts.addCleanupHook((accountId) => networks.forgetAccount(accountId));
-    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, lbStickiness, staticNat, networkNotifier, directNetworks } };
+    return { services: { networkOfferings, networks, nics, publicIps, rules, loadBalancers, lbStickiness, staticNat, nicIps, networkNotifier, directNetworks } };
   },
 };

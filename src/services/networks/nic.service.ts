@@ -21,7 +21,10 @@ export class NicService {
   async allocateNic(trx: Kysely<Database>, p: { vmId: number; networkId: number; ip?: string | undefined; isDefault?: boolean | undefined }): Promise<NicRow> {
     const n = await forUpdate(trx.selectFrom('networks').select(['id', 'cidr', 'gateway', 'netmask', 'start_ip', 'end_ip', 'state']).where('id', '=', p.networkId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
     if (!n || !n.cidr) throw paramError('Unable to find network by id');
-    const used = new Set((await trx.selectFrom('nics').select('ip_address').where('network_id', '=', n.id).where('removed', 'is', null).execute()).map((r) => r.ip_address));
+    const used = new Set([
+      ...(await trx.selectFrom('nics').select('ip_address').where('network_id', '=', n.id).where('removed', 'is', null).execute()).map((r) => r.ip_address),
+      ...(await trx.selectFrom('nic_secondary_ips').select('ip_address').where('network_id', '=', n.id).execute()).map((r) => r.ip_address),
+    ]);
     let ip: string | undefined;
     if (p.ip !== undefined) {
       const valid = [...guestAddresses(n.cidr, n.gateway, n.start_ip, n.end_ip)].includes(p.ip);
@@ -55,6 +58,7 @@ export class NicService {
       await trx.updateTable('firewall_rules').set({ state: 'Revoke', removed: Date.now() }).where((eb) => eb.or([eb('id', 'in', fwd), eb('related_id', 'in', fwd)])).where('removed', 'is', null).execute();
     }
     await trx.updateTable('user_ip_addresses').set({ one_to_one_nat: 0, vm_id: null, vm_ip: null }).where('vm_id', '=', vmId).execute();
+    await trx.deleteFrom('nic_secondary_ips').where('vm_id', '=', vmId).execute();
     return [...new Set(nics.map((n) => n.network_id))];
   }
 

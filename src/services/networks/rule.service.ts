@@ -102,13 +102,14 @@ export class RuleService {
     const vm = await this.db.kysely.selectFrom('vm_instances').select(['id', 'uuid', 'account_id', 'state']).where('id', '=', p.vmId).where('removed', 'is', null).executeTakeFirst();
     if (!vm) throw paramError('Unable to find virtual machine by id');
     if (vm.account_id !== ip.account_id) throw permissionDenied('The virtual machine and the IP address belong to different accounts');
-    const nic = await this.db.kysely.selectFrom('nics').select(['ip_address']).where('vm_id', '=', vm.id).where('network_id', '=', ip.network_id).where('removed', 'is', null).executeTakeFirst();
-    if (!nic) throw paramError(`Unable to apply port forwarding rule: the virtual machine ${vm.uuid} has no NIC in the network of the IP address`);
-    if (p.vmGuestIp !== undefined && p.vmGuestIp !== nic.ip_address) throw paramError(`The guest IP ${p.vmGuestIp} is not an IP of the virtual machine in the network`);
+    const guestIps = await this.guestIpsOf(vm.id, ip.network_id);
+    if (guestIps.length === 0) throw paramError(`Unable to apply port forwarding rule: the virtual machine ${vm.uuid} has no NIC in the network of the IP address`);
+    // The NIC's address by default; a secondary IP of the NIC when vmguestip names one.
+    if (p.vmGuestIp !== undefined && !guestIps.includes(p.vmGuestIp)) throw paramError(`The guest IP ${p.vmGuestIp} is not an IP of the virtual machine in the network`);
     const cidrs = this.cidrs(p.cidrs);
     const id = await this.insert(caller, {
       purpose: 'PortForwarding', ip_address_id: ip.id, network_id: ip.network_id, account_id: ip.account_id!, domain_id: ip.domain_id!, protocol: proto,
-      start_port: p.publicPort, end_port: pubEnd, traffic_type: 'Ingress', vm_id: vm.id, dest_port_start: p.privatePort, dest_port_end: privEnd, vm_ip: nic.ip_address,
+      start_port: p.publicPort, end_port: pubEnd, traffic_type: 'Ingress', vm_id: vm.id, dest_port_start: p.privatePort, dest_port_end: privEnd, vm_ip: p.vmGuestIp ?? guestIps[0]!,
     }, cidrs, 'NET.RULEADD', `Created port forwarding rule on ${ip.public_ip_address}`, p.openFirewall !== false);
     return this.get(id, ['PortForwarding']);
   }
@@ -161,8 +162,9 @@ export class RuleService {
 
   /** A VM's guest IPs in a network: the NIC's address first, then its secondary IPs if any. */
   async guestIpsOf(vmId: number, networkId: number): Promise<string[]> {
-    const nics = await this.db.kysely.selectFrom('nics').select(['ip_address']).where('vm_id', '=', vmId).where('network_id', '=', networkId).where('removed', 'is', null).execute();
-    return nics.map((n) => n.ip_address).filter((x): x is string => x !== null);
+    const nics = await this.db.kysely.selectFrom('nics').select(['ip_address']).where('vm_id', '=', vmId).where('network_id', '=', networkId).where('removed', 'is', null).orderBy('device_id').execute();
+    const secondary = await this.db.kysely.selectFrom('nic_secondary_ips').select('ip_address').where('vm_id', '=', vmId).where('network_id', '=', networkId).orderBy('id').execute();
+    return [...nics.map((n) => n.ip_address).filter((x): x is string => x !== null), ...secondary.map((x) => x.ip_address)];
   }
 
   /** The create jobs: implements the network if needed, marks the rule (and its opened firewall rule) Active. */

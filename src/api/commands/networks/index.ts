@@ -37,6 +37,8 @@ import enableStaticNat from './enableStaticNat.js';
 import disableStaticNat from './disableStaticNat.js';
 import createIpForwardingRule from './createIpForwardingRule.js';
 import deleteIpForwardingRule from './deleteIpForwardingRule.js';
+import addIpToNic from './addIpToNic.js';
+import removeIpFromNic from './removeIpFromNic.js';
 
 export const NETWORKS_COMMANDS: AnyCommand[] = [
   listNetworkOfferings, createNetworkOffering, updateNetworkOffering, deleteNetworkOffering,
@@ -49,4 +51,5 @@ export const NETWORKS_COMMANDS: AnyCommand[] = [
   updatePortForwardingRule, updateLoadBalancerRule, listLoadBalancerRuleInstances,
   createLBStickinessPolicy, deleteLBStickinessPolicy, listLBStickinessPolicies,
   enableStaticNat, disableStaticNat, createIpForwardingRule, deleteIpForwardingRule,
+  addIpToNic, removeIpFromNic,
 ];
