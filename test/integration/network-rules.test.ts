@@ -127,9 +127,16 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal(d.metadata[0].availabilityZone, 'z1');
       assert.deepEqual(d.dns.forwarders, ['8.8.8.8']);
       assert.deepEqual(d.throttle, { mbps: 200 });
-      const t0 = performance.now();
-      for (let i = 0; i < 20; i++) await s.app.services.networks.routerDocument(nid);
-      assert.ok((performance.now() - t0) / 20 < 50, 'router document too slow');
+      // The median of 20 renders: a guard against per-rule queries that a loaded CI machine's
+      // scheduling spikes (which inflate the mean) do not trip.
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        await s.app.services.networks.routerDocument(nid);
+        times.push(performance.now() - t0);
+      }
+      const median = times.sort((a, b) => a - b)[10]!;
+      assert.ok(median < 50, `router document too slow: median ${median.toFixed(1)} ms`);
     });
 
     it('load balancer rules: id at once and listed immediately, members, 537 on a taken port, 531 across accounts', async () => {
