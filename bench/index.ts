@@ -7,6 +7,7 @@ import { CORE_BENCH } from './core.js';
 import { DOWNLOAD_BENCH } from './download.js';
 import { HOSTS_BENCH } from './hosts.js';
 import { DEPLOY_BENCH } from './deploy.js';
+import { USAGE_BENCH } from './usage.js';
 
 export interface Metric {
   name: string;
@@ -32,7 +33,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<BenchResult>;
 }
 
-export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH];
+export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH, USAGE_BENCH];
 
 export function goalMet(m: Metric): boolean | undefined {
   if (!m.goal) return undefined;

@@ -1,9 +1,12 @@
 /** `nimbo server | api | db migrate | docs` */
 import { resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createApp, writeCredentials, VERSION } from './app.js';
 import { openDb } from './db/dialect.js';
-import { migrate } from './db/migrate.js';
+import { migrate, pendingMigrations } from './db/migrate.js';
+import { ConfigService } from './services/config/config.service.js';
+import { UsageJobService } from './services/usage/usage-job.service.js';
 import { runApiCli } from './cli/api-cli.js';
 import { writeDocs } from './api/docs.js';
 import { agentCli } from './agent/cli.js';
@@ -55,11 +58,31 @@ async function dbCommand(args: string[]): Promise<void> {
   await db.close();
 }
 
+/**
+ * `nimbo usage run`: the usage job once, from the command line (cron, or after downtime): the
+ * due periods no server has processed, claimed like the servers' own runs so none is counted twice.
+ */
+async function usageCommand(args: string[]): Promise<void> {
+  if (args[0] !== 'run') throw new Error('usage: nimbo usage run');
+  const db = openDb(env('NIMBO_DB_URL'), resolve(env('NIMBO_DATA_DIR') ?? 'data'));
+  try {
+    if ((await pendingMigrations(db)).length > 0) throw new Error('the database needs migrations first: nimbo db migrate');
+    const config = new ConfigService(db);
+    await config.load();
+    const done = await new UsageJobService(db, config, `cli-${hostname()}-${process.pid}`).runDue();
+    for (const p of done) console.log(`${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}: ${p.records} records`);
+    console.log(done.length ? `aggregated ${done.length} period(s)` : 'no period due');
+  } finally {
+    await db.close();
+  }
+}
+
 const USAGE = `usage: nimbo <command>
   server              run the management server (NIMBO_PORT, NIMBO_DATA_DIR, NIMBO_DB_URL)
   agent --server h:p  run a host agent (see nimbo agent --help)
   api <cmd> k=v …     call any API command (signed); --json, --endpoint, --apikey, --secretkey
   db migrate          apply database migrations
+  usage run           run the usage job once (the due periods not yet aggregated)
   docs                regenerate docs/api from the command registry
   version             print the version`;
 
@@ -76,6 +99,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'db':
       return dbCommand(rest);
+    case 'usage':
+      return usageCommand(rest);
     case 'docs':
       console.log(`wrote ${writeDocs(resolve('docs/api'))} files`);
       return;

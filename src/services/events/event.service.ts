@@ -25,12 +25,25 @@ export interface EventInput {
   resourceUuid?: string | null;
 }
 
+/**
+ * Runs inside the event's transaction, after the event row is written, with the event's
+ * timestamp: projections of the event log (usage intervals) stay exactly as durable as it.
+ */
+export type EventObserver = (e: EventInput, created: number, exec: Kysely<Database>) => Promise<void>;
+
 export class EventService {
+  private readonly observers: EventObserver[] = [];
   constructor(private readonly db: Db) {}
+
+  observe(o: EventObserver): void {
+    this.observers.push(o);
+  }
 
   /** Writes one event inside `tx` (or the pool when none) and returns its internal id. */
   async record(e: EventInput, tx?: Kysely<Database>): Promise<number> {
-    return insertId(tx ?? this.db.kysely, this.db.dialect, 'events', {
+    const exec = tx ?? this.db.kysely;
+    const created = Date.now();
+    const id = await insertId(exec, this.db.dialect, 'events', {
       uuid: randomUUID(),
       type: e.type,
       state: e.state ?? 'Completed',
@@ -39,11 +52,13 @@ export class EventService {
       user_id: e.userId,
       account_id: e.accountId,
       domain_id: e.domainId,
-      created: Date.now(),
+      created,
       start_id: e.startId ?? null,
       resource_type: e.resourceType ?? null,
       resource_uuid: e.resourceUuid ?? null,
       archived: 0,
     });
+    for (const o of this.observers) await o(e, created, exec);
+    return id;
   }
 }

@@ -75,7 +75,7 @@ export class TemplateSharingService {
         await trx.updateTable('templates').set(used ? { state: 'Inactive' } : { removed: now }).where('id', '=', t.id).execute();
         if (t.template_type === 'USER') await (this.services as Partial<Services>).limits?.decrement(trx, t.account_id, 'template', 1);
       }
-      await this.templates.record(trx, caller, { id: t.account_id, domainId: t.domain_id }, iso ? 'ISO.DELETE' : 'TEMPLATE.DELETE', `Deleted ${t.name}${zoneId !== undefined ? ' from one zone' : ''}`);
+      await this.templates.record(trx, caller, { id: t.account_id, domainId: t.domain_id }, iso ? 'ISO.DELETE' : 'TEMPLATE.DELETE', `Deleted ${t.name}${zoneId !== undefined ? ' from one zone' : ''}`, t.uuid);
     });
     for (const r of refs) if (r.install_path) await rm(dirname(r.install_path), { recursive: true, force: true });
   }

@@ -172,7 +172,7 @@ export class TemplateService {
     return this.get(id);
   }
 
-  async record(trx: Kysely<Database>, caller: Caller, owner: { id: number; domainId: number }, type: string, description: string): Promise<void> {
-    await this.events.record({ type, description, userId: caller.userId, accountId: owner.id, domainId: owner.domainId, resourceType: 'VirtualMachineTemplate' }, trx);
+  async record(trx: Kysely<Database>, caller: Caller, owner: { id: number; domainId: number }, type: string, description: string, uuid?: string): Promise<void> {
+    await this.events.record({ type, description, userId: caller.userId, accountId: owner.id, domainId: owner.domainId, resourceType: 'VirtualMachineTemplate', resourceUuid: uuid ?? null }, trx);
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * Usage (issue #10): every event about a billable resource updates the usage intervals in the
+ * event's own transaction; the usage job (a timer on every management server, or
+ * generateUsageRecords) turns them into records per period, each period exactly once.
+ */
+import type { Area } from '../../area.js';
+import { reconcileUsage } from './ledger.js';
+import { RESOLVERS } from './resolvers.js';
+import { UsageJobService } from './usage-job.service.js';
+import { UsageQueryService } from './usage-query.service.js';
+import { NetworkUsageRecorder } from './network-counters.js';
+import { QuotaService } from './quota.service.js';
+
+export interface UsageServices {
+  usageJob: UsageJobService;
+  usageQueries: UsageQueryService;
+  /** Where router byte counters go (no router reports them yet). */
+  networkUsage: NetworkUsageRecorder;
+  /** Quota plugin: tariffs and statements priced from the records. */
+  quota: QuotaService;
+}
+
+const TICK_MS = 60_000;
+
+export const USAGE_AREA: Area = {
+  name: 'usage',
+  async create({ db, services, logger, options }) {
+    const log = logger.child({ area: 'usage' });
+    const usageJob = new UsageJobService(db, services.config, services.msid, log);
+    services.events.observe(async (e, created, exec) => {
+      const resolve = e.resourceType && e.resourceUuid ? RESOLVERS[e.resourceType] : undefined;
+      if (resolve) await reconcileUsage(exec, await resolve(exec, e.resourceUuid!), created);
+    });
+
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    const tick = async () => {
+      if (running || !(await services.config.getBoolean('enable.usage.server'))) return;
+      running = true;
+      try {
+        await usageJob.runDue();
+      } catch (e) {
+        log.warn({ err: e }, 'usage job failed; it resumes at the next tick');
+      } finally {
+        running = false;
+      }
+    };
+    const every = Number(options['usageTickMs'] ?? TICK_MS);
+    return {
+      services: { usageJob, usageQueries: new UsageQueryService(db, services.scoper), networkUsage: new NetworkUsageRecorder(db), quota: new QuotaService(db) },
+      lifecycle: {
+        async start() {
+          if (!(every > 0)) return;
+          timer = setInterval(() => void tick(), every);
+          timer.unref();
+        },
+        async stop() {
+          if (timer) clearInterval(timer);
+        },
+      },
+    };
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * Keeps `usage_intervals` in step with the resources: given the slots a resource should have
+ * open now (from its current state) and the usage ids it governs, closes the intervals that no
+ * longer match and opens the missing ones at `at`, the time of the event being recorded. Doing
+ * this in the event's own transaction makes the projection exactly as durable as the event log,
+ * and reconciling against state (rather than trusting the event type) makes repeated or
+ * unexpected events harmless: a second VM.START opens nothing, a VM.STOP for a VM that never
+ * ran closes nothing.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
+
+/** One billable thing a resource has while in its current state. */
+export interface UsageSlot {
+  usageType: number;
+  usageId: string;
+  accountId: number;
+  domainId: number;
+  zoneUuid: string | null;
+  vmUuid?: string | null;
+  name?: string | null;
+  offeringUuid?: string | null;
+  templateUuid?: string | null;
+  size?: number | null;
+  extra?: Record<string, string | number | boolean> | null;
+}
+
+/** What a resource implies: every usage id it governs, and the slots open for it now. */
+export interface ResourceUsage {
+  usageIds: string[];
+  slots: UsageSlot[];
+  /**
+   * Security-group usage is keyed by the group, shared by many VMs: a VM governs only its own
+   * (type 10) intervals of those groups.
+   */
+  vmUuid?: string;
+}
+
+const SECURITY_GROUP = 10;
+
+interface Row {
+  id: number; account_id: number; domain_id: number; zone_uuid: string | null; usage_type: number; usage_id: string; vm_uuid: string | null; name: string | null;
+  offering_uuid: string | null; template_uuid: string | null; size: number | null; extra: string | null; start_ms: number;
+}
+
+function toRow(s: UsageSlot) {
+  return {
+    account_id: s.accountId, domain_id: s.domainId, zone_uuid: s.zoneUuid, usage_type: s.usageType, usage_id: s.usageId, vm_uuid: s.vmUuid ?? null,
+    name: s.name ?? null, offering_uuid: s.offeringUuid ?? null, template_uuid: s.templateUuid ?? null, size: s.size ?? null, extra: s.extra ? JSON.stringify(s.extra) : null,
+  };
+}
+
+const key = (r: { usage_type: number; usage_id: string; zone_uuid: string | null; vm_uuid: string | null }) => `${r.usage_type}|${r.usage_id}|${r.zone_uuid ?? ''}|${r.usage_type === SECURITY_GROUP ? r.vm_uuid : ''}`;
+
+/** Same billing attributes: anything else (new offering, resize, new owner) starts a new interval. */
+function same(a: ReturnType<typeof toRow>, b: Row): boolean {
+  return a.account_id === Number(b.account_id) && a.domain_id === Number(b.domain_id) && a.vm_uuid === b.vm_uuid && a.name === b.name && a.offering_uuid === b.offering_uuid
+    && a.template_uuid === b.template_uuid && (a.size === null ? b.size === null : b.size !== null && a.size === Number(b.size)) && a.extra === b.extra;
+}
+
+export async function reconcileUsage(exec: Kysely<Database>, r: ResourceUsage, at: number): Promise<void> {
+  if (r.usageIds.length === 0) return;
+  const open = (await exec.selectFrom('usage_intervals').selectAll().where('usage_id', 'in', r.usageIds).where('end_ms', 'is', null).execute()) as Row[];
+  const want = new Map(r.slots.map((s) => { const row = toRow(s); return [key(row), row]; }));
+  const kept = new Set<string>();
+  const close: number[] = [];
+  for (const o of open) {
+    if (Number(o.usage_type) === SECURITY_GROUP && o.vm_uuid !== (r.vmUuid ?? null)) continue;
+    const k = key({ ...o, usage_type: Number(o.usage_type) });
+    const w = want.get(k);
+    if (w && !kept.has(k) && same(w, o)) kept.add(k);
+    else close.push(o.id);
+  }
+  if (close.length > 0) await exec.updateTable('usage_intervals').set({ end_ms: at }).where('id', 'in', close).execute();
+  const add = [...want.entries()].filter(([k]) => !kept.has(k)).map(([, row]) => ({ ...row, start_ms: at, end_ms: null }));
+  if (add.length > 0) await exec.insertInto('usage_intervals').values(add).execute();
+}
