@@ -219,5 +219,33 @@ for (const dialect of dialectsUnderTest()) {
       await z.s.admin.ok('deleteVolume', { id: v.id });
       for (const id of [near.id, far.id]) await z.s.admin.jobOk('destroyVirtualMachine', { id, expunge: true });
     });
+
+    it('attaches racing for one VM never share a device id; updateResourceCount recounts volumes and primary storage', async () => {
+      const u = await z.s.newAccount();
+      const domainid = (await u.ok('listAccounts'))['account'][0].domainid;
+      const vm = await z.deploy({ account: u.accountName, domainid, startvm: false });
+      const vols: string[] = [];
+      for (let i = 0; i < 4; i++) vols.push((await u.jobOk('createVolume', { zoneid: z.zone, diskofferingid: z.offerings.small }))['volume'].id);
+      const jobs = await Promise.all(vols.map((id) => u.job('attachVolume', { id, virtualmachineid: vm.id })));
+      const won = jobs.filter((j) => j['jobstatus'] === 1).map((j) => j['jobresult'].volume.deviceid);
+      assert.ok(won.length >= 1);
+      assert.equal(new Set(won).size, won.length, `distinct device ids: ${won}`);
+      for (const j of jobs.filter((x) => x['jobstatus'] !== 1)) assert.match(j['jobresult'].errortext, /deviceId|changed state/);
+      const listed = (await u.ok('listVolumes', { virtualmachineid: vm.id, type: 'DATADISK' }))['volume'];
+      assert.equal(new Set(listed.map((v: any) => v.deviceid)).size, listed.length);
+      // A count gone wrong is put right from the volumes themselves.
+      const acct = await z.s.app.db.kysely.selectFrom('accounts').select('id').where('uuid', '=', u.accountId).executeTakeFirstOrThrow();
+      const before = { volume: await z.s.app.services.limits.count({ kind: 'account', id: acct.id }, 'volume'), storage: await z.s.app.services.limits.count({ kind: 'account', id: acct.id }, 'primary_storage') };
+      assert.deepEqual(before, { volume: 5, storage: 2 * GiB + 4 * 5 * GiB });
+      await z.s.app.db.kysely.updateTable('resource_counts').set({ count: 99 }).where('owner_type', '=', 'account').where('owner_id', '=', acct.id).where('type', 'in', ['volume', 'primary_storage']).execute();
+      await z.s.admin.ok('updateResourceCount', { account: u.accountName, domainid });
+      assert.equal(await z.s.app.services.limits.count({ kind: 'account', id: acct.id }, 'volume'), before.volume);
+      assert.equal(await z.s.app.services.limits.count({ kind: 'account', id: acct.id }, 'primary_storage'), before.storage);
+      // Deleting the account expunges its VM (data disks detached) and then deletes every volume.
+      await z.s.admin.jobOk('deleteAccount', { id: u.accountId });
+      const left = await z.s.app.db.kysely.selectFrom('volumes').select('id').where('account_id', '=', acct.id).where('removed', 'is', null).execute();
+      assert.equal(left.length, 0);
+      for (const id of vols) assert.equal(await z.agentVolume(id), undefined);
+    });
   });
 }

@@ -215,7 +215,7 @@ export class VolumeService {
     }
     const now = Date.now();
     if (vm.state === 'Running' && v.state === 'Ready') {
-      let ref = await volumeTransition(this.db.kysely, volumeRef(v), 'AttachRequested', { vm_id: vm.id, device_id: deviceId });
+      let ref = await volumeTransition(this.db.kysely, volumeRef(v), 'AttachRequested', { vm_id: vm.id, device_id: deviceId }).catch(deviceTaken(deviceId));
       try {
         await agentSend(this.services, vm.host_id!, { type: 'AttachVolume', instanceName: vm.instance_name, disk: { uuid: v.uuid, path: v.path, type: 'DATADISK', deviceId, size: Number(v.size) } });
       } catch (e) {
@@ -230,7 +230,7 @@ export class VolumeService {
       await this.db.kysely.transaction().execute(async (trx) => {
         await volumeTransition(trx, volumeRef(v), 'OperationSucceeded', { vm_id: vm.id, device_id: deviceId, attached: now });
         await this.event(trx, caller, v, 'VOLUME.ATTACH', `Attaching volume ${v.name} to VM ${vm.instance_name} as device ${deviceId}`);
-      });
+      }).catch(deviceTaken(deviceId));
     }
     return loadVolume(this.db.kysely, v.id);
   }
@@ -286,4 +286,14 @@ export class VolumeService {
     for (const r of rows) await this.delete(caller, r.id).catch((e: Error) => failed.push(e.message));
     if (failed.length) throw new CloudError('ResourceUnavailable', `Unable to delete ${failed.length} volume(s) of the account: ${failed[0]}`);
   }
+}
+
+/** The (vm_id, device_id) unique index turns a lost race for a device id into a clear error. */
+function deviceTaken(deviceId: number) {
+  return (e: unknown): never => {
+    if (!(e instanceof CloudError) && /unique|duplicate/i.test(String((e as Error)?.message))) {
+      throw new CloudError('InvalidState', `deviceId ${deviceId} was taken by a concurrent attach to the same VM; try again`);
+    }
+    throw e;
+  };
 }
