@@ -47,6 +47,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Picks an option in the antd Select labelled `label`. */
 export async function choose(page: Page, label: string, option: string): Promise<void> {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await page.getByRole('combobox', { name: new RegExp(`^(\\* )?${escaped}$`) }).click();
+  await page.getByRole('combobox', { name: new RegExp(`^(\\* )?${escaped}( question-circle)?$`) }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
 }

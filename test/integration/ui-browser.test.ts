@@ -165,6 +165,25 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'OK' }).click();
     await row.getByText('Stopped').waitFor({ timeout: 60_000 });
     assert.equal((await user.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].state, 'Stopped');
+
+    // A data disk made with the form from listApis, then attached to the stopped VM.
+    const disk = (await user.ok('listDiskOfferings'))['diskoffering'].find((d: any) => !d.iscustomized);
+    await page.goto(`${base}/client/r/volumes`);
+    await page.getByRole('button', { name: 'Add volume' }).click();
+    await page.getByRole('dialog').getByLabel('name').fill('data-1');
+    await choose(page, 'zoneid', zone['name']);
+    await choose(page, 'diskofferingid', disk.name);
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: 'data-1' }).waitFor();
+    await page.getByRole('button', { name: 'Actions for data-1' }).click();
+    await page.getByRole('menuitem', { name: 'Attach' }).click();
+    await choose(page, 'virtualmachineid', 'web-1');
+    await page.getByRole('button', { name: 'OK' }).click();
+    const outcome = page.getByText(/^Attach(: done| failed)$/);
+    await outcome.waitFor({ timeout: 60_000 });
+    assert.equal(await outcome.innerText(), 'Attach: done', await page.locator('.ant-notification').innerText());
+    await until('volume attached', async () => (await user.ok('listVolumes', { name: 'data-1' }))['volume']?.[0]?.virtualmachineid === vm.id);
+    await page.locator('.ant-table-row', { hasText: 'data-1' }).getByText('web-1').waitFor();
     await context.close();
   });
 

@@ -11,6 +11,7 @@ import Login from './pages/Login';
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ResourceList = lazy(() => import('./pages/ResourceList'));
 const DeployWizard = lazy(() => import('./pages/DeployWizard'));
+const SetupWizard = lazy(() => import('./pages/SetupWizard'));
 
 function Navigation() {
   const { session } = useSession();
@@ -50,6 +51,7 @@ export function App() {
               <Route path="/" element={<Dashboard />} />
               <Route path="/r/:path" element={<ResourceList />} />
               <Route path="/deploy" element={<DeployWizard />} />
+              <Route path="/setup" element={<SetupWizard />} />
               <Route path="*" element={<Dashboard />} />
             </Routes>
           </Suspense>

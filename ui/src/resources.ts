@@ -90,11 +90,23 @@ export const RESOURCES: Resource[] = [
   },
   {
     path: 'volumes', title: 'Volumes', group: 'Storage', command: 'listVolumes',
-    columns: [{ key: 'name', title: 'Name' }, { key: 'type', title: 'Type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'vmname', title: 'Instance' }, { key: 'zonename', title: 'Zone' }],
+    columns: [{ key: 'name', title: 'Name' }, { key: 'type', title: 'Type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'vmname', title: 'Instance' }, { key: 'zonename', title: 'Zone' }, { key: 'account', title: 'Account' }],
+    create: { label: 'Add volume', command: 'createVolume', fields: ['name', 'zoneid', 'diskofferingid', 'size'] },
+    actions: [
+      { label: 'Attach', command: 'attachVolume', fields: ['virtualmachineid'], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !r['virtualmachineid'] },
+      { label: 'Detach', command: 'detachVolume', fields: [], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !!r['virtualmachineid'], confirm: 'Detach this volume?' },
+      { label: 'Take snapshot', command: 'createSnapshot', fields: [], fixed: (r) => ({ volumeid: r?.['id'] }), when: (r) => r['state'] === 'Ready' },
+      { label: 'Delete', command: 'deleteVolume', fields: [], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !r['virtualmachineid'], danger: true, confirm: 'Delete this volume and its data?' },
+    ],
   },
   {
     path: 'snapshots', title: 'Snapshots', group: 'Storage', command: 'listSnapshots',
-    columns: [{ key: 'name', title: 'Name' }, { key: 'volumename', title: 'Volume' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'intervaltype', title: 'Interval' }, { key: 'created', title: 'Created', kind: 'date' }],
+    columns: [{ key: 'name', title: 'Name' }, { key: 'volumename', title: 'Volume' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'intervaltype', title: 'Interval' }, { key: 'physicalsize', title: 'Stored', kind: 'bytes' }, { key: 'created', title: 'Created', kind: 'date' }],
+    actions: [
+      { label: 'Create volume', command: 'createVolume', fields: ['name'], fixed: (r) => ({ snapshotid: r?.['id'] }), when: state('BackedUp') },
+      { label: 'Create template', command: 'createTemplate', fields: ['name', 'displaytext', 'ostypeid'], fixed: (r) => ({ snapshotid: r?.['id'] }), when: state('BackedUp') },
+      { label: 'Delete', command: 'deleteSnapshot', fields: [], fixed: byId, danger: true, confirm: 'Delete this snapshot?' },
+    ],
   },
   {
     path: 'networks', title: 'Guest networks', group: 'Network', command: 'listNetworks',

@@ -1,6 +1,7 @@
 /** Admins see capacity per zone, hosts that are not Up and recent events; users their own usage against their limits. */
-import { Card, Col, Empty, List, Progress, Row, Statistic, Table, Typography } from 'antd';
+import { Button, Card, Col, Empty, List, Progress, Row, Statistic, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { api, isAdmin, itemsOf } from '../api/client';
 import { useSession } from '../session';
 import { formatBytes } from '../components/format';
@@ -27,7 +28,9 @@ function RecentEvents() {
 }
 
 function AdminDashboard() {
+  const { session } = useSession();
   const capacity = useList('listCapacity');
+  const zoneList = useList('listZones');
   const down = useQuery({
     queryKey: ['hosts-not-up'],
     queryFn: async () => (await Promise.all(['Down', 'Alert', 'Disconnected'].map(async (state) => itemsOf(await api('listHosts', { type: 'Routing', state, pagesize: 20, page: 1 })).items))).flat(),
@@ -54,7 +57,13 @@ function AdminDashboard() {
           </Row>
         </Card>
       ))}
-      {!capacity.isLoading && zones.size === 0 && <Card style={{ marginBottom: 16 }}><Empty description="No zones yet" /></Card>}
+      {zoneList.data?.count === 0 && (
+        <Card style={{ marginBottom: 16 }}>
+          <Empty description="No zones yet">
+            {session?.type === '1' && <Link to="/setup"><Button type="primary">Set up your cloud</Button></Link>}
+          </Empty>
+        </Card>
+      )}
       <Row gutter={16}>
         <Col xs={24} lg={12}>
           <Card title="Hosts not Up">
