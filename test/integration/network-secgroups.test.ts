@@ -281,5 +281,14 @@ for (const dialect of dialectsUnderTest()) {
       await s.admin.ok('updateZone', { id: adv, allocationstate: 'Enabled' });
       expectError(await alice.call('deployVirtualMachine', { zoneid: adv, serviceofferingid: ids['so']!, templateid: ids['tpl']!, securitygroupnames: 'web' }), 431, /security group feature is not enabled/);
     });
+
+    it('deleting an account removes its groups and the rules of other accounts that allowed them', async () => {
+      assert.equal((await hostRules(ids['dbVm']!))!.ingress.length, 1);
+      await s.admin.jobOk('deleteAccount', { id: alice.accountId });
+      assert.deepEqual((await group(bob, 'db')).ingressrule, []);
+      assert.deepEqual((await hostRules(ids['dbVm']!))!.ingress, [], 'bob\'s VM no longer allows alice\'s addresses');
+      const left = await s.app.db.kysely.selectFrom('security_groups as g').innerJoin('accounts as a', 'a.id', 'g.account_id').select('g.id').where('a.uuid', '=', alice.accountId).execute();
+      assert.deepEqual(left, []);
+    });
   });
 }

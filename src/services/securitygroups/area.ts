@@ -22,14 +22,17 @@ export const SECURITY_GROUPS_AREA: Area = {
     const securityGroupPusher = new SecurityGroupPusher(db.kysely, () => services.agents as RuleSender | undefined, log);
     services.accounts.addCreateHook((trx, a) => securityGroups.ensureDefault(a, trx).then(() => undefined));
     services.accounts.addCleanupHook(async (accountId) => {
-      await db.kysely.transaction().execute(async (trx) => {
+      const others = await db.kysely.transaction().execute(async (trx) => {
         const ids = (await trx.selectFrom('security_groups').select('id').where('account_id', '=', accountId).execute()).map((g) => g.id);
-        if (ids.length === 0) return;
-        // Rules of other accounts that allowed these groups go with them.
+        if (ids.length === 0) return [];
+        // Rules of other accounts that allowed these groups go with them (and their members' sets change).
+        const allowing = await trx.selectFrom('security_group_rules').select('security_group_id').where('allowed_security_group_id', 'in', ids).where('security_group_id', 'not in', ids).execute();
         await trx.deleteFrom('security_group_rules').where((eb) => eb.or([eb('security_group_id', 'in', ids), eb('allowed_security_group_id', 'in', ids)])).execute();
         await trx.deleteFrom('security_group_vm_map').where('security_group_id', 'in', ids).execute();
         await trx.deleteFrom('security_groups').where('id', 'in', ids).execute();
+        return allowing.map((r) => r.security_group_id);
       });
+      await securityGroupPusher.pushGroups(others);
     });
     return {
       services: { securityGroups, securityGroupPusher },
