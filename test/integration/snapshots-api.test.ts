@@ -108,6 +108,51 @@ for (const dialect of dialectsUnderTest()) {
       await z.s.admin.ok('updateConfiguration', { name: 'snapshot.delta.max', value: '16' });
     });
 
+    it('restores: a volume from a later snapshot of a chain whose middle was deleted, and templates from a snapshot and from a stopped VM\'s root disk', async () => {
+      const vm = await z.vm(user);
+      const taken: any[] = [];
+      for (const w of [100, 10, 20]) {
+        await writes(vm.hostid, w * MiB);
+        taken.push(await snap(user, vm.root.uuid));
+      }
+      const [s1, s2, s3] = taken;
+      await user.jobOk('deleteSnapshot', { id: s2.id });
+      // A root disk's snapshot becomes a data disk, on primary storage at once.
+      const vol = (await user.jobOk('createVolume', { snapshotid: s3.id, name: 'restored' }))['volume'];
+      assert.deepEqual([vol.name, vol.type, vol.state, Number(vol.size)], ['restored', 'DATADISK', 'Ready', vm.root.size]);
+      assert.ok((await events('VOLUME.CREATE')).some((e) => e.account === user.accountName));
+      const att = (await user.jobOk('attachVolume', { id: vol.id, virtualmachineid: vm.id }))['volume'];
+      assert.equal(att.virtualmachineid, vm.id);
+      assert.equal((await user.call('createVolume', { snapshotid: s2.id })).status, 431, 'a deleted snapshot cannot be restored');
+      assert.equal((await other.call('createVolume', { snapshotid: s3.id })).status, 531);
+      assert.equal((await user.call('createVolume', { snapshotid: s3.id, diskofferingid: (await z.fx.diskOffering()).uuid })).status, 431);
+      // An agent failure leaves the new volume Allocated and the job failed.
+      const mock = await z.s.admin.ok('configureSimulator', { name: 'CreateVolumeFromSnapshotCommand', value: 'result:fail', zoneid: z.zoneId });
+      const failed = await user.ok('createVolume', { snapshotid: s1.id });
+      assert.equal((await waitForJob(failed['jobid'], user.opts, undefined, 50, 60_000))['jobstatus'], 2);
+      assert.equal((await user.ok('listVolumes', { id: failed['id'] }))['volume'][0].state, 'Allocated');
+      await z.s.admin.ok('cleanupSimulatorMock', { id: Object.values(mock)[0].id });
+
+      const os = (await user.ok('listOsTypes', {}))['ostype'][0].id;
+      const t = (await user.jobOk('createTemplate', { snapshotid: s3.id, name: 'from-snap', ostypeid: os }))['template'];
+      assert.deepEqual([t.name, t.isready, t.ispublic, t.account, t.zoneid, t.templatetype], ['from-snap', true, false, user.accountName, z.zoneId, 'USER']);
+      assert.equal(t.physicalsize, 130 * MiB, 'the whole chain: everything written up to s3');
+      assert.equal(Number(t.size), vm.root.size);
+      const mine = ((await user.ok('listTemplates', { templatefilter: 'self' }))['template'] ?? []).map((x: any) => x.id);
+      assert.ok(mine.includes(t.id));
+      assert.ok(!(((await other.ok('listTemplates', { templatefilter: 'executable' }))['template'] ?? []).some((x: any) => x.id === t.id)), 'private');
+      const fromTpl = (await user.jobOk('deployVirtualMachine', { zoneid: z.zoneId, serviceofferingid: z.so, templateid: t.id }))['virtualmachine'];
+      assert.equal(fromTpl.state, 'Running');
+      assert.equal(fromTpl.templateid, t.id);
+
+      assert.equal((await user.call('createTemplate', { volumeid: vm.root.uuid, name: 'from-vol', ostypeid: os })).status, 431, 'the VM must be stopped');
+      assert.equal((await user.call('createTemplate', { name: 'neither', ostypeid: os })).status, 431);
+      await user.jobOk('stopVirtualMachine', { id: vm.id });
+      const tv = (await user.jobOk('createTemplate', { volumeid: vm.root.uuid, name: 'from-vol', ostypeid: os }))['template'];
+      assert.deepEqual([tv.isready, tv.physicalsize], [true, 130 * MiB]);
+      assert.ok((await events('TEMPLATE.CREATE')).filter((e) => e.account === user.accountName).length >= 2);
+    });
+
     it('an agent failure leaves the snapshot in Error with its count given back; it can be deleted', async () => {
       const vm = await z.vm(user);
       const before = await snapshotCount(user);
@@ -140,6 +185,20 @@ for (const dialect of dialectsUnderTest()) {
       // A policy may not keep more snapshots than the account may have.
       const pr = await acct.call('createSnapshotPolicy', { volumeid: vm.root.uuid, intervaltype: 'DAILY', schedule: '00:01', timezone: 'UTC', maxsnaps: 2 });
       assert.equal(pr.status, 431);
+    });
+
+    it('deleting an account deletes its snapshots (and their backups) and its policies', async () => {
+      const acct = await z.s.newAccount();
+      const vm = await z.vm(acct);
+      const a = await snap(acct, vm.root.uuid);
+      const b = await snap(acct, vm.root.uuid);
+      await acct.ok('createSnapshotPolicy', { volumeid: vm.root.uuid, intervaltype: 'DAILY', schedule: '00:01', timezone: 'UTC', maxsnaps: 1 });
+      await z.s.admin.jobOk('deleteAccount', { id: acct.accountId });
+      const rows = await k().selectFrom('snapshots').select(['state', 'removed']).where('uuid', 'in', [a.id, b.id]).execute();
+      assert.deepEqual(rows.map((r) => [r.state, r.removed !== null]), [['Destroyed', true], ['Destroyed', true]]);
+      assert.deepEqual(await data([a.id, b.id]), ['gone', 'gone']);
+      const left = await k().selectFrom('snapshot_policies as p').innerJoin('volumes as v', 'v.id', 'p.volume_id').select('p.id').where('v.uuid', '=', vm.root.uuid).execute();
+      assert.equal(left.length, 0);
     });
 
     it('snapshot policies: validation, one per interval (a second create updates it), list, update, delete, events', async () => {

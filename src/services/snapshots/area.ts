@@ -8,11 +8,14 @@ import { snapshotTransition, type SnapshotEvent } from '../../orchestration/stat
 import { SnapshotPolicyService } from './policy.service.js';
 import { SnapshotScheduler } from './scheduler.js';
 import { SnapshotService } from './snapshot.service.js';
+import { SnapshotRestoreService } from './restore.js';
 
 export interface SnapshotsServices {
   snapshots: SnapshotService;
   snapshotPolicies: SnapshotPolicyService;
   snapshotScheduler: SnapshotScheduler;
+  /** Volumes and private templates from snapshots (and templates from volumes). */
+  snapshotRestore: SnapshotRestoreService;
 }
 
 const IN_FLIGHT = ['Allocated', 'Creating', 'CreatedOnPrimary', 'BackingUp'];
@@ -24,6 +27,7 @@ export const SNAPSHOTS_AREA: Area = {
     const snapshots = new SnapshotService(db, services);
     const snapshotPolicies = new SnapshotPolicyService(db, services, snapshots, Date.now);
     const snapshotScheduler = new SnapshotScheduler(db, services, snapshots, { log });
+    const snapshotRestore = new SnapshotRestoreService(db, services, snapshots);
 
     services.limits.registerCounter('snapshot', async (accountId, exec) => {
       const r = await exec.selectFrom('snapshots').select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', accountId)
@@ -31,8 +35,16 @@ export const SNAPSHOTS_AREA: Area = {
       return Number(r?.n ?? 0);
     });
 
+    // A deleted account's policies go, and so do its snapshots (their backups too, chain by chain).
+    services.accounts.addCleanupHook(async (accountId, caller) => {
+      await db.kysely.deleteFrom('snapshot_policies').where('account_id', '=', accountId).execute();
+      const rows = await db.kysely.selectFrom('snapshots').selectAll().where('account_id', '=', accountId).where('removed', 'is', null)
+        .where('state', 'in', ['BackedUp', 'Error']).orderBy('id', 'desc').execute();
+      for (const r of rows) await snapshots.destroy(caller, r).catch((e) => log.warn({ err: e, snapshotId: r.id }, 'could not delete a snapshot of a deleted account'));
+    });
+
     return {
-      services: { snapshots, snapshotPolicies, snapshotScheduler },
+      services: { snapshots, snapshotPolicies, snapshotScheduler, snapshotRestore },
       lifecycle: {
         async start() {
           const stale = await db.kysely.selectFrom('snapshots').select(['id', 'state', 'account_id']).where('msid', '=', services.msid)

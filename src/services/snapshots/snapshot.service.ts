@@ -17,6 +17,7 @@ import { CloudError, paramError } from '../../api/errors.js';
 import { insertId, type Db } from '../../db/dialect.js';
 import type { SnapshotsTable } from '../../db/schema/snapshots.js';
 import { snapshotTransition, type SnapshotEvent } from '../../orchestration/state/snapshot-state.js';
+import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { StorageHosts } from './placement.js';
@@ -111,7 +112,11 @@ export class SnapshotService {
       const v = await k.selectFrom('volumes').selectAll().where('id', '=', s.volume_id).executeTakeFirstOrThrow();
       if (v.removed !== null || v.path === null) throw new CloudError('InvalidState', 'The volume was deleted before its snapshot was taken');
       const hostId = await this.hosts.forVolume(v);
-      const snap = await this.hosts.send(hostId, { type: 'Snapshot', volumeUuid: v.uuid, path: v.path, snapshotUuid: s.uuid });
+      // The volume is Snapshotting while its point-in-time copy is taken (CloudStack's volume
+      // state): no delete, resize, migration or detach meanwhile. The backup runs after.
+      const vref = await volumeTransition(k, volumeRef(v), 'SnapshotRequested');
+      const snap = await this.hosts.send(hostId, { type: 'Snapshot', volumeUuid: v.uuid, path: v.path, snapshotUuid: s.uuid })
+        .finally(() => volumeTransition(k, vref, 'OperationSucceeded').catch(() => undefined));
       primary = { hostId, path: String(snap['path']) };
       state = await snapshotTransition(k, id, state, 'OperationSucceeded', { primary_path: primary.path });
       state = await snapshotTransition(k, id, state, 'BackupToSecondary');

@@ -16,8 +16,9 @@ import listIsoPermissions from './listIsoPermissions.js';
 import copyIso from './copyIso.js';
 import extractTemplate from './extractTemplate.js';
 import extractIso from './extractIso.js';
+import createTemplate from './createTemplate.js';
 
 export const TEMPLATES_COMMANDS: AnyCommand[] = [
   registerTemplate, listTemplates, updateTemplate, deleteTemplate, updateTemplatePermissions, listTemplatePermissions, copyTemplate, extractTemplate,
-  registerIso, listIsos, updateIso, deleteIso, updateIsoPermissions, listIsoPermissions, copyIso, extractIso,
+  createTemplate, registerIso, listIsos, updateIso, deleteIso, updateIsoPermissions, listIsoPermissions, copyIso, extractIso,
 ];
