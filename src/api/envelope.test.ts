@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLOUDSTACK_VERSION, jobResultBody, prune, syncBody, toJson, toXml } from './envelope.js';
+import { CLOUDSTACK_VERSION, hasNullField, jobResultBody, prune, syncBody, toJson, toXml } from './envelope.js';
 import { listOf, objectOf, bareOf, success } from './define-command.js';
 import { defineResponse } from './responses/define.js';
 import { toErrorResponse, CloudError } from './errors.js';
@@ -10,6 +10,15 @@ const z1 = { id: 'a', name: 'one' };
 const z2 = { id: 'b', name: 'two' };
 
 describe('JSON envelopes', () => {
+  it('drops null fields at any depth, found by scanning the JSON text exactly', () => {
+    assert.equal(toJson('r', { a: null, b: [{ c: null, d: 1 }], e: { f: null } }), '{"r":{"b":[{"d":1}],"e":{}}}');
+    assert.equal(toJson('r', { 'k\\': null, x: 1 }), '{"r":{"x":1}}'); // a key ending in a backslash
+    // Text that only looks like a null field inside a string value is left alone.
+    for (const v of ['":null,', 'a\\":null}', '":null']) assert.equal(hasNullField(JSON.stringify({ s: v })), false, v);
+    for (const o of [{ a: null }, { a: 1, b: null }, { l: [{ a: null }] }, { 'k\\': null }]) assert.equal(hasNullField(JSON.stringify(o)), true, JSON.stringify(o));
+    assert.equal(hasNullField(JSON.stringify({ l: [null, 1] })), false); // array elements are not fields
+  });
+
   it('lists: count and the item array, {} when empty, count only past the last page', () => {
     assert.equal(toJson('listzonesresponse', syncBody(listOf(zone), { items: [z1, z2], count: 2 })), '{"listzonesresponse":{"count":2,"zone":[{"id":"a","name":"one"},{"id":"b","name":"two"}]}}');
     assert.equal(toJson('listzonesresponse', syncBody(listOf(zone), { items: [], count: 0 })), '{"listzonesresponse":{}}');

@@ -24,7 +24,8 @@ export type Wire = Record<string, unknown>;
 /** CloudStack's JSON date form: yyyy-MM-dd'T'HH:mm:ssZ with an RFC-822 offset, in UTC. */
 export function wireDate(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined) return undefined;
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+  // toISOString is always yyyy-MM-ddTHH:mm:ss.sssZ for the years a row holds; keep up to the seconds.
+  return `${new Date(ms).toISOString().slice(0, 19)}+0000`;
 }
 
 /**

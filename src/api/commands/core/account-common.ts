@@ -12,6 +12,6 @@ export const accountSelector = {
 };
 
 export async function accountWire(ctx: CommandContext, a: AccountRow): Promise<Wire> {
-  const users = await ctx.services.users.byAccounts([a.id]);
+  const users = await ctx.services.users.byAccounts([a]);
   return toAccount(a, users.get(a.id) ?? []);
 }

@@ -23,7 +23,7 @@ export default defineCommand({
     // Unlike most lists, accounts default to the admin's whole subtree (QueryManagerImpl.searchForAccountsInternal).
     const scope = await scopeOf(ctx, { ...params, listall: params.listall ?? true });
     const r = await ctx.services.accounts.list(ctx.caller, scope, params, pageOf(ctx, params));
-    const users = await ctx.services.users.byAccounts(r.rows.map((a) => a.id));
+    const users = await ctx.services.users.byAccounts(r.rows);
     const limits = await ctx.services.limitAdmin.wireFields('account', r.rows.map((a) => ({ id: a.id, rootAdmin: a.type === 1 })));
     return { items: r.rows.map((a) => mergeWire(toAccount(a, users.get(a.id) ?? []), limits.get(a.id))), count: r.count };
   },
