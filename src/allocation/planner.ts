@@ -91,35 +91,35 @@ export const MAX_CANDIDATES = 32;
 export function plan(snapshot: HostSnapshot, req: VmRequirements, algorithm: string): Plan {
   const preset = ALLOCATION_PLUGINS.presets[algorithm] ?? ALLOCATION_PLUGINS.presets['random']!;
   const ctx = makeContext(snapshot, req);
-  const filters = preset.filters.map((n) => [n, ALLOCATION_PLUGINS.filters[n]!] as const);
-  const removed: Record<string, number> = {};
-  for (const [n] of filters) removed[n] = 0;
+  const filters = preset.filters.map((n) => ALLOCATION_PLUGINS.filters[n]!);
+  // Indexed loops and a counter array: this runs filters × hosts times (10,000 hosts in the bench).
+  const counts = new Array<number>(filters.length).fill(0);
   const kept: HostInfo[] = [];
   for (const h of snapshot.hosts) {
-    let ok = true;
-    for (const [n, f] of filters) {
-      if (!f(h, ctx)) {
-        removed[n]!++;
-        ok = false;
-        break;
-      }
-    }
-    if (ok) kept.push(h);
+    let f = 0;
+    while (f < filters.length && filters[f]!(h, ctx)) f++;
+    if (f === filters.length) kept.push(h);
+    else counts[f]!++;
   }
+  const removed: Record<string, number> = {};
+  preset.filters.forEach((n, i) => (removed[n] = (removed[n] ?? 0) + counts[i]!));
   const weighers = preset.weighers.map((n) => ALLOCATION_PLUGINS.weighers[n]!);
-  const cmp = (a: Keyed, b: Keyed) => {
-    for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
+  const cmp = (a: number[], b: number[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
     return 0;
   };
   // Only the best MAX_CANDIDATES are ordered (one pass, bounded insertion): a start rarely
   // needs more, and one that does plans again from a fresh snapshot with the failures avoided.
+  // Keys are computed into one scratch array; a host gets its own only when it enters the top.
   const top: Keyed[] = [];
+  let scratch: number[] = new Array<number>(weighers.length);
   for (const h of kept) {
-    const e: Keyed = { h, k: weighers.map((w) => w(h, ctx)) };
-    if (top.length === MAX_CANDIDATES && cmp(e, top[top.length - 1]!) >= 0) continue;
+    for (let w = 0; w < weighers.length; w++) scratch[w] = weighers[w]!(h, ctx);
+    if (top.length === MAX_CANDIDATES && cmp(scratch, top[top.length - 1]!.k) >= 0) continue;
     let i = top.length;
-    while (i > 0 && cmp(e, top[i - 1]!) < 0) i--;
-    top.splice(i, 0, e);
+    while (i > 0 && cmp(scratch, top[i - 1]!.k) < 0) i--;
+    top.splice(i, 0, { h, k: scratch });
+    scratch = new Array<number>(weighers.length);
     if (top.length > MAX_CANDIDATES) top.pop();
   }
   const keyed = top;
