@@ -8,6 +8,7 @@ import { DOWNLOAD_BENCH } from './download.js';
 import { HOSTS_BENCH } from './hosts.js';
 import { DEPLOY_BENCH } from './deploy.js';
 import { USAGE_BENCH } from './usage.js';
+import { SNAPSHOTS_BENCH } from './snapshots.js';
 
 export interface Metric {
   name: string;
@@ -33,7 +34,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<BenchResult>;
 }
 
-export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH, USAGE_BENCH];
+export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH, USAGE_BENCH, SNAPSHOTS_BENCH];
 
 export function goalMet(m: Metric): boolean | undefined {
   if (!m.goal) return undefined;
