@@ -19,6 +19,9 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
       return {};
+    case 'CheckHost':
+      // Only the simulator can answer today; other drivers cannot tell, so HA never fences on their word.
+      return { alive: d instanceof SimulatorDriver ? d.checkHost(c.hostUuid) : null };
     case 'RebootVm':
       await d.rebootVm(c.instanceName);
       return {};

@@ -30,6 +30,8 @@ interface Session {
 }
 
 export type VmStateListener = (hostId: number, vms: VmState[], at: number) => void;
+/** Commands to send a (re)connecting agent before its host turns Up (HA fencing of VMs moved meanwhile). */
+export type HelloHook = (hostId: number, vms: VmState[], at: number) => Promise<AgentCommand[]>;
 
 export interface AgentManagerOptions {
   port: number;
@@ -47,6 +49,7 @@ export class AgentManager {
   private readonly sessions = new Map<number, Session>();
   private readonly listeners: VmStateListener[] = [];
   private readonly connectListeners: Array<(hostId: number) => void> = [];
+  private readonly helloHooks: HelloHook[] = [];
   /** A host's pending close handling; a new hello for it waits for this first. */
   private readonly closing = new Map<number, Promise<unknown>>();
   readonly health: HealthChecker;
@@ -116,6 +119,11 @@ export class AgentManager {
 
   isConnected(hostId: number): boolean {
     return this.sessions.has(hostId);
+  }
+
+  /** Registers a hook run on each agent hello before its host turns Up. */
+  onHello(fn: HelloHook): void {
+    this.helloHooks.push(fn);
   }
 
   /** Registers a listener for VM power states carried by hello and heartbeats. */
@@ -269,6 +277,11 @@ export class AgentManager {
     this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}) });
     const mocks = this.o.mocksFor ? await this.o.mocksFor(a.hostId) : [];
     if (mocks.length) await this.send(a.hostId, { type: 'ConfigureSimulator', mocks }, { timeoutMs: 30_000 }).catch(() => undefined);
+    for (const fn of this.helloHooks) {
+      // Written without waiting for answers (the socket is paused until hello ends); the agent runs them in order, before later commands.
+      const cmds = await fn(a.hostId, m.vms ?? [], now).catch((err: Error) => (this.log.warn({ err, hostId: a.hostId }, 'hello hook failed'), [] as AgentCommand[]));
+      for (const cmd of cmds) this.write(ws, { t: 'command', seq: ++s.seq, timeoutMs: 30_000, cmd });
+    }
     await hostTransition(this.db.kysely, { id: a.hostId, status: connecting }, 'Ready', { last_ping: Date.now() });
     if (m.vms?.length) this.report(a.hostId, m.vms);
     for (const fn of this.connectListeners) {

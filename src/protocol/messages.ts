@@ -74,6 +74,11 @@ export type AgentCommand =
   | { type: 'StartVm'; instanceName: string; vmUuid?: string; cpus: number; cpuSpeed: number; memoryMiB: number; disks: DiskSpec[]; isoPath?: string; nics?: unknown[]; userData?: string }
   | { type: 'StopVm'; instanceName: string; force?: boolean }
   | { type: 'RebootVm'; instanceName: string }
+  /**
+   * HA investigation: asked of a peer in the cluster about a host the server lost. The answer's
+   * `alive` is true (the peer still sees it), false (it does not) or null (cannot tell).
+   */
+  | { type: 'CheckHost'; hostUuid: string; privateIp: string | null }
   | { type: 'DestroyVm'; instanceName: string }
   /** Sent to the source host; the answer carries the VM so the server can hand it to the destination. */
   | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number }

@@ -16,7 +16,7 @@ const ALIASES: Record<string, string> = {
   CreateSnapshotCommand: 'Snapshot', BackupSnapshotCommand: 'BackupSnapshot', DeleteSnapshotBackupCommand: 'DeleteSnapshot',
   CreateVolumeFromSnapshotCommand: 'CreateVolumeFromSnapshot', CreatePrivateTemplateFromSnapshotCommand: 'CreateTemplate',
   CreatePrivateTemplateFromVolumeCommand: 'CreateTemplate', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
-  PingRoutingCommand: 'Ping', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
+  PingRoutingCommand: 'Ping', CheckOnHostCommand: 'CheckHost', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
 };
 
 export function operationOf(name: string): string {

@@ -64,6 +64,16 @@ export class SimulatorDriver implements HypervisorDriver {
     return m !== null && m.fail !== null;
   }
 
+  /**
+   * A peer's view of a host the server lost. Simulated hosts share no network, so by default
+   * the peer reports it gone; a `CheckOnHostCommand` mock with `result:fail` makes the peer
+   * still see it (a partition between the server and the host), which blocks fencing.
+   */
+  checkHost(_hostUuid: string): boolean {
+    const m = this.mocks.size ? this.mocks.take('CheckHost') : null;
+    return m !== null && m.fail !== null;
+  }
+
   configure(mocks: SimulatorMock[]): void {
     this.mocks.set(mocks);
   }

@@ -1,6 +1,7 @@
 /**
  * The HA area (issue #9): administrator alerts with SMTP e-mail (`services.alerts`), the
- * alert monitor (lost hosts, capacity thresholds) and host maintenance (`services.maintenance`).
+ * alert monitor (lost hosts, capacity thresholds), host maintenance (`services.maintenance`)
+ * and host-failure investigation with VM HA (`services.ha`).
  * Built after the VM area, whose live migration maintenance uses.
  */
 import type { Area } from '../../area.js';
@@ -8,11 +9,13 @@ import { AlertService } from './alert.service.js';
 import { Mailer } from './mailer.js';
 import { HostMaintenanceService } from './maintenance.service.js';
 import { AlertMonitor } from './monitor.js';
+import { HaWorker } from './ha-worker.js';
 
 export interface HaServices {
   alerts: AlertService;
   alertMonitor: AlertMonitor;
   maintenance: HostMaintenanceService;
+  ha: HaWorker;
 }
 
 export const HA_AREA: Area = {
@@ -22,13 +25,16 @@ export const HA_AREA: Area = {
     const alerts = new AlertService(db, services.config, new Mailer(services.config), log);
     const alertMonitor = new AlertMonitor(db, services, alerts, log);
     const maintenance = new HostMaintenanceService(db, services, alerts, log);
+    const ha = new HaWorker(db, services, alerts, log);
     return {
-      services: { alerts, alertMonitor, maintenance },
+      services: { alerts, alertMonitor, maintenance, ha },
       lifecycle: {
         async start() {
           alertMonitor.start();
+          ha.start();
         },
         async stop() {
+          await ha.stop();
           await alertMonitor.stop();
         },
       },

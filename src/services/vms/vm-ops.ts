@@ -17,6 +17,9 @@ import { vmDb } from './contract.js';
 import { loadVm, ref, requireState, volumesOf, type VmRow } from './vm-rows.js';
 
 export class VmOps {
+  /** Told (after commit) of each VM an agent reported stopped while the server expected it Running: HA restarts it. */
+  readonly reportedStopped: Array<(vmId: number) => void> = [];
+
   constructor(private readonly db: Db, private readonly services: Services) {}
 
   private async offering(vm: VmRow, exec: Kysely<Database> = this.db.kysely) {
@@ -180,6 +183,7 @@ export class VmOps {
         await this.leaveHost(trx, vm);
         await this.event(trx, caller, vm, 'VM.STOP', `VM ${vm.instance_name} was reported stopped by its host`, 'WARN');
       });
+      for (const fn of this.reportedStopped) fn(vm.id);
       return true;
     } catch (e) {
       if (e instanceof CloudError && e.kind === 'InvalidState') return false; // a newer transition won
