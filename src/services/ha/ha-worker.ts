@@ -196,10 +196,20 @@ export class HaWorker {
     });
   }
 
-  /** A host coming back: its stale copies are killed before it turns Up. */
+  /**
+   * A host coming back: its stale copies are killed before it turns Up, and VMs the server
+   * has Running there that the agent no longer knows (a rebooted host: hello lists every VM
+   * it has) are reported stopped, which restarts the HA ones.
+   */
   private async onHello(hostId: number, vms: VmState[], at: number): Promise<AgentCommand[]> {
     const stale = await this.stale(hostId, vms, at);
     for (const s of stale) await this.killed(hostId, s);
+    const known = new Set(vms.map((v) => v.instanceName));
+    const lost = await this.db.kysely.selectFrom('vm_instances').select('instance_name').where('host_id', '=', hostId).where('state', '=', 'Running')
+      .where('removed', 'is', null).where('state_changed', '<', at).execute();
+    for (const v of lost) {
+      if (!known.has(v.instance_name)) await this.services.vms.ops.reconcile(SYSTEM_CALLER, { hostId, instanceName: v.instance_name, state: 'Stopped', at });
+    }
     return stale.map((s) => ({ type: 'StopVm', instanceName: s.name, force: true }));
   }
 
