@@ -12,6 +12,7 @@
  * Every step rechecks state in the database, so a restarted management server just carries on.
  */
 import type { Logger } from 'pino';
+import { sql } from 'kysely';
 import { cpuNeed, memNeed } from '../../allocation/capacity.js';
 import { releaseHost } from '../../allocation/reserve.js';
 import type { Db } from '../../db/dialect.js';
@@ -118,9 +119,11 @@ export class HaWorker {
   private async markDown(vm: VmRow, h: HostLite): Promise<boolean> {
     const so = await this.db.kysely.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     return this.db.kysely.transaction().execute(async (trx) => {
-      // The host may be reconnecting: its hello then keeps (or fences) the VM itself.
-      const now = await trx.selectFrom('hosts').select('status').where('id', '=', h.id).executeTakeFirst();
-      if (now?.status !== 'Down') return false;
+      // The host may be reconnecting: its hello then keeps (or fences) the VM itself. Writing the
+      // host row locks it until commit, so a hello's AgentConnected waits for this VM to be Down
+      // (and its hook then kills the copy) or wins first (and this gives up).
+      const locked = await trx.updateTable('hosts').set({ update_count: sql`update_count + 1` }).where('id', '=', h.id).where('status', '=', 'Down').executeTakeFirst();
+      if (Number(locked.numUpdatedRows) !== 1) return false;
       await transition(trx, ref(vm), 'HostDown', { host_id: null, last_host_id: h.id });
       await releaseHost(trx, h.id, cpuNeed({ cpuNumber: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed) }), memNeed({ ramMiB: Number(so.ram_size) }));
       await this.services.events.record({
