@@ -14,7 +14,7 @@ export async function dispatch(d: HypervisorDriver, cmd: AgentCommand): Promise<
 async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string, unknown>> {
   switch (c.type) {
     case 'StartVm':
-      await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath });
+      await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
       return {};
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
@@ -79,6 +79,11 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       return { ...(await d.applySecurityGroupRules(c.ruleSet)) };
     case 'GetSecurityGroupRules':
       return { ruleSets: await d.securityGroupRules(c.instanceName) };
+    case 'ApplyRouterConfig':
+      return { ...(await d.applyRouterConfig(c.instanceName, c.document)) };
+    case 'QuerySimulator':
+      if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
+      return { ...d.query(c.instanceName) };
     case 'ConfigureSimulator':
       if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
       d.configure(c.mocks);

@@ -149,6 +149,23 @@ export function driverContract(label: string, env: ContractEnv): void {
       assert.deepEqual(await d.securityGroupRules(), []);
     });
 
+    it('router config: applied to a running VM, idempotent (same version, unchanged), refused when not running', async () => {
+      const d = await env.make();
+      const doc = { network: 'n1', portForwards: [{ publicPort: 80, ip: '10.1.1.2' }], dhcp: [] };
+      await assert.rejects(d.applyRouterConfig('r-1-VM', doc));
+      await d.startVm({ ...spec('r-1-VM'), nics: [{ uuid: 'n', deviceId: 0, mac: '02:00:00:00:00:01', ip: '10.1.1.1', netmask: '255.255.255.0', gateway: null, isDefault: true, trafficType: 'Guest', broadcastUri: 'vlan://100' }] });
+      const a = await d.applyRouterConfig('r-1-VM', doc);
+      assert.equal(a.changed, true);
+      assert.match(a.version, /^[0-9a-f]{64}$/);
+      const b = await d.applyRouterConfig('r-1-VM', { dhcp: [], portForwards: [{ ip: '10.1.1.2', publicPort: 80 }], network: 'n1' });
+      assert.deepEqual(b, { version: a.version, changed: false });
+      const c = await d.applyRouterConfig('r-1-VM', { ...doc, dhcp: [{ ip: '10.1.1.3' }] });
+      assert.equal(c.changed, true);
+      assert.notEqual(c.version, a.version);
+      await d.stopVm('r-1-VM', true);
+      await assert.rejects(d.applyRouterConfig('r-1-VM', doc));
+    });
+
     it('vmStats covers running VMs and skips unknown names', async () => {
       const d = await env.make();
       await d0(d);

@@ -4,7 +4,7 @@
  * calls. Every method either fulfils its postcondition or throws an Error whose message is
  * returned to the server as the answer's `details`.
  */
-import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
+import type { DiskSpec, HostInfo, MigratingVm, NicSpec, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
 
 export interface StartSpec {
   instanceName: string;
@@ -13,6 +13,7 @@ export interface StartSpec {
   memoryMiB: number;
   disks: DiskSpec[];
   isoPath?: string | undefined;
+  nics?: NicSpec[] | undefined;
 }
 
 export interface VmStats {
@@ -111,6 +112,12 @@ export interface HypervisorDriver {
   createTemplate(p: { templateUuid: string; storeUrl: string; installDir: string; chain?: string[] | undefined; volumePath?: string | undefined; size: number }): Promise<TemplateCreated>;
   /** Post: statistics of the named (or all running) VMs; unknown names are skipped. */
   vmStats(instanceNames?: string[]): Promise<VmStats[]>;
+  /**
+   * Post: the running router VM applies exactly this declarative document (addresses, NAT,
+   * firewall, LB, DHCP, metadata); applying the same document again changes nothing. Returns
+   * the applied version (sha256 of the document's canonical JSON). Throws if the VM is not running here.
+   */
+  applyRouterConfig(instanceName: string, document: Record<string, unknown>): Promise<{ version: string; changed: boolean }>;
   /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */
   vmStates(): Promise<VmState[]>;
   /**

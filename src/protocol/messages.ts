@@ -69,9 +69,26 @@ export interface SecurityGroupRuleSet {
   egressDefaultAllow: boolean;
 }
 
+/** A guest or system NIC as the hypervisor plugs it (bridge/VLAN from broadcastUri). */
+export interface NicSpec {
+  uuid: string;
+  deviceId: number;
+  mac: string;
+  ip: string | null;
+  netmask: string | null;
+  gateway: string | null;
+  isDefault: boolean;
+  /** Guest | Control | Public */
+  trafficType: string;
+  /** vlan://<id>, or null for untagged/link-local. */
+  broadcastUri: string | null;
+  networkUuid?: string | null;
+  networkDomain?: string | null;
+}
+
 /** Commands the server sends to a host (the VM area's `services.agents.send` contract). */
 export type AgentCommand =
-  | { type: 'StartVm'; instanceName: string; vmUuid?: string; cpus: number; cpuSpeed: number; memoryMiB: number; disks: DiskSpec[]; isoPath?: string; nics?: unknown[]; userData?: string }
+  | { type: 'StartVm'; instanceName: string; vmUuid?: string; cpus: number; cpuSpeed: number; memoryMiB: number; disks: DiskSpec[]; isoPath?: string; nics?: NicSpec[]; userData?: string }
   | { type: 'StopVm'; instanceName: string; force?: boolean }
   | { type: 'RebootVm'; instanceName: string }
   /**
@@ -118,14 +135,19 @@ export type AgentCommand =
   | { type: 'ApplySecurityGroupRules'; ruleSet: SecurityGroupRuleSet }
   /** The rule sets in force on the host (one VM's when named): `{ ruleSets }`. */
   | { type: 'GetSecurityGroupRules'; instanceName?: string }
+  /** The whole declarative configuration of a router VM running on the host; the answer carries the applied `version`. */
+  | { type: 'ApplyRouterConfig'; instanceName: string; document: Record<string, unknown> }
   | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
+  /** Simulator hosts only: what the simulated hypervisor holds (VM specs with NICs, applied router documents), for tests. */
+  | { type: 'QuerySimulator'; instanceName?: string }
   | { type: 'CleanupSimulator'; ids?: number[] };
 
 export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
   'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
-  'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules', 'ConfigureSimulator', 'CleanupSimulator',
+  'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
+  'ApplyRouterConfig', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {
@@ -135,6 +157,7 @@ export interface MigratingVm {
   memoryMiB: number;
   disks: DiskSpec[];
   isoPath: string | null;
+  nics?: NicSpec[];
 }
 
 /** A fault-injection rule (CloudStack's mock configuration), already scoped to one host. */

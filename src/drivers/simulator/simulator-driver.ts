@@ -9,6 +9,7 @@ import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmSt
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook, type MockEffect } from './mocks.js';
 import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
+import { documentVersion } from '../router-version.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
@@ -32,6 +33,8 @@ export interface SimulatorOptions {
 interface SimVm {
   spec: MigratingVm;
   state: 'Running' | 'Stopped';
+  /** A router VM's last applied document and its version (kept so tests can fetch it). */
+  router?: { version: string; document: Record<string, unknown>; applied: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -107,7 +110,7 @@ export class SimulatorDriver implements HypervisorDriver {
     if (cur?.state === 'Running') return;
     this.vmMap().set(spec.instanceName, {
       state: 'Running',
-      spec: { instanceName: spec.instanceName, cpus: spec.cpus, cpuSpeed: spec.cpuSpeed, memoryMiB: spec.memoryMiB, disks: spec.disks, isoPath: spec.isoPath ?? null },
+      spec: { instanceName: spec.instanceName, cpus: spec.cpus, cpuSpeed: spec.cpuSpeed, memoryMiB: spec.memoryMiB, disks: spec.disks, isoPath: spec.isoPath ?? null, ...(spec.nics ? { nics: spec.nics } : {}) },
     });
   }
 
@@ -278,6 +281,26 @@ export class SimulatorDriver implements HypervisorDriver {
   async securityGroupRules(instanceName?: string): Promise<SecurityGroupRuleSet[]> {
     const all = [...(this.ruleSets?.values() ?? [])];
     return instanceName === undefined ? all : all.filter((r) => r.instanceName === instanceName);
+  }
+
+  async applyRouterConfig(instanceName: string, document: Record<string, unknown>): Promise<{ version: string; changed: boolean }> {
+    await this.gate('ApplyRouterConfig');
+    const v = this.vm(instanceName);
+    if (v.state !== 'Running') throw new Error(`Router ${instanceName} is not running`);
+    const version = documentVersion(document);
+    if (v.router?.version === version) return { version, changed: false };
+    v.router = { version, document: structuredClone(document), applied: (v.router?.applied ?? 0) + 1 };
+    return { version, changed: true };
+  }
+
+  /** What the simulated hypervisor holds: specs (with NICs), states and applied router documents. */
+  query(instanceName?: string): { vms: Array<{ instanceName: string; state: string; spec: MigratingVm; router?: SimVm['router'] }> } {
+    const out = [];
+    for (const [name, v] of this.vms ?? []) {
+      if (instanceName !== undefined && name !== instanceName) continue;
+      out.push({ instanceName: name, state: v.state, spec: v.spec, ...(v.router ? { router: v.router } : {}) });
+    }
+    return { vms: out };
   }
 
   async vmStates(): Promise<VmState[]> {
