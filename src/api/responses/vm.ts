@@ -1,6 +1,6 @@
 /** UserVmResponse (`virtualmachine`). The host is shown to root admins only. */
 import { isRootAdmin, type Caller } from '../../services/caller.js';
-import type { VmView } from '../../services/vms/vm-query.js';
+import type { NicView, VmView } from '../../services/vms/vm-query.js';
 import { defineResponse, wireDate, type Wire } from './define.js';
 
 export const userVmResponse = defineResponse({
@@ -18,7 +18,18 @@ export const userVmResponse = defineResponse({
   },
 });
 
-export function toUserVm(v: VmView, caller: Caller, opts: { password?: string; details?: boolean } = {}): Wire {
+/** NicResponse as CloudStack nests it in `nic`. */
+/** The VLAN (broadcast/isolation URI) is shown to root admins only, as CloudStack does. */
+export function toNic(n: NicView, admin: boolean): Wire {
+  const o: Wire = {
+    id: n.uuid, networkid: n.network_uuid, networkname: n.network_name, netmask: n.netmask, gateway: n.gateway, ipaddress: n.ip_address,
+    isdefault: n.is_default === 1, macaddress: n.mac_address, traffictype: n.traffic_type, type: n.guest_type, deviceid: String(n.device_id),
+  };
+  if (admin && n.broadcast_uri) (o['broadcasturi'] = n.broadcast_uri), (o['isolationuri'] = n.broadcast_uri);
+  return o;
+}
+
+export function toUserVm(v: VmView, caller: Caller, opts: { password?: string; details?: boolean; nics?: NicView[] } = {}): Wire {
   const admin = isRootAdmin(caller);
   const o: Wire = {
     id: v.uuid, name: v.name, displayname: v.display_name ?? v.name, account: v.account_name, domainid: v.domain_uuid, domain: v.domain_name,
@@ -37,7 +48,7 @@ export function toUserVm(v: VmView, caller: Caller, opts: { password?: string; d
   Object.assign(o, {
     serviceofferingid: v.so_uuid, serviceofferingname: v.so_name, cpunumber: Number(v.cpu_number), cpuspeed: Number(v.cpu_speed), memory: Number(v.ram_size),
     guestosid: v.os_uuid, ostypeid: v.os_uuid, osdisplayname: v.os_name, rootdeviceid: 0, rootdevicetype: 'ROOT',
-    securitygroup: [], nic: [],
+    securitygroup: [], nic: (opts.nics ?? []).map((n) => toNic(n, admin)),
     hypervisor: v.host_hypervisor ?? v.template_hypervisor ?? 'Simulator',
   });
   if (opts.password !== undefined) o['password'] = opts.password;

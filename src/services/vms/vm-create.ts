@@ -1,6 +1,6 @@
 /**
  * The request half of deployVirtualMachine: checks, limits, and the VM and volume rows
- * (state Stopped, volumes Allocated) with VM.CREATE in one transaction. The job then starts it.
+ * (state Stopped, volumes Allocated), its guest NICs, with VM.CREATE in one transaction. The job then starts it.
  */
 import { randomUUID } from 'node:crypto';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
@@ -8,13 +8,14 @@ import { insertId, type Db } from '../../db/dialect.js';
 import { isRootAdmin, type Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { vmDb } from './contract.js';
+import { allocateNics, planNics, type NicInput } from './vm-nics.js';
 import { instanceName, validHostName } from './vm-rows.js';
 
 const GiB = 1024 ** 3;
 /** CloudStack's limits on base64 user data: 4 KB through GET, 1 MB through POST (vm.userdata.max.length caps it). */
 export const USER_DATA_MAX = 1_048_576;
 
-export interface DeployInput {
+export interface DeployInput extends NicInput {
   zoneid: number;
   serviceofferingid: number;
   templateid?: number | undefined;
@@ -85,8 +86,10 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
   }
   const key = p.keypair === undefined ? undefined : await services.sshKeys.getByName(owner.id, p.keypair);
   if (p.keypair !== undefined && !key) throw paramError(`A key pair with name '${p.keypair}' was not found.`);
+  // A Basic zone's NIC comes from its pod's direct range (net.basic); elsewhere from the guest networks.
+  const nics = net.basic ? [] : await planNics(db, services, caller, owner, zone.id, p);
   const now = Date.now();
-  return db.kysely.transaction().execute(async (trx) => {
+  const created = await db.kysely.transaction().execute(async (trx) => {
     await services.limits.reserveAll(trx, owner.id, {
       user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size), volume: disks.length,
       primary_storage: disks.reduce((s, d) => s + d.size, 0),
@@ -106,6 +109,7 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
         template_id: d.template, size: d.size, path: null, created: now, removed: null,
       });
     }
+    await allocateNics(trx, services, id, nics);
     if (p.group) await services.instanceGroups.assign(trx, id, p.group, owner.id);
     if (net.basic) await services.directNetworks.allocateBasic(trx, { id, accountId: owner.id, domainId: owner.domainId }, net.basic);
     if (net.groups.length > 0) await services.securityGroups.join(trx, id, net.groups);
@@ -115,6 +119,9 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
     }, trx);
     return { id, uuid };
   });
+  // New DHCP leases and metadata for the routers of the VM's networks.
+  for (const n of nics) await services.networkNotifier.changed(n.networkId);
+  return created;
 }
 
 /**

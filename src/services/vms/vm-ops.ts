@@ -136,7 +136,7 @@ export class VmOps {
     }
     const wasError = r.from === 'Error';
     let left: number[] = [];
-    await this.db.kysely.transaction().execute(async (trx) => {
+    const networks = await this.db.kysely.transaction().execute(async (trx) => {
       const now = Date.now();
       await transition(trx, ref(vm), 'ExpungeOperation', { removed: now, host_id: null });
       await this.leaveHost(trx, vm);
@@ -161,10 +161,12 @@ export class VmOps {
       await this.services.instanceGroups.assign(trx, vm.id, null, vm.account_id);
       left = await this.services.securityGroups.leave(trx, vm.id);
       await this.services.directNetworks.releaseVm(trx, vm.id);
-      await this.services.nics.releaseNics(trx, vm.id);
       await this.event(trx, caller, vm, 'VM.EXPUNGE', `Expunging VM ${vm.instance_name}`);
+      // The seed: an expunged (unrecoverable) VM's IP address is reclaimed; a Destroyed one keeps it for recovery.
+      return this.services.nics.releaseNics(trx, vm.id);
     });
     await this.services.securityGroupPusher.pushGroups(left, { peers: true });
+    for (const n of networks) await this.services.networkNotifier.changed(n);
     return { ...vm, state: 'Expunging', removed: Date.now() };
   }
 

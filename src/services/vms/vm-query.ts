@@ -18,6 +18,7 @@ export interface VmFilter {
   templateid?: number | undefined;
   serviceofferingid?: number | undefined;
   securitygroupid?: number | undefined;
+  networkid?: number | undefined;
 }
 
 export function vmQuery(db: Db, includeRemoved = false) {
@@ -61,6 +62,10 @@ export async function listVms(db: Db, scoper: Scoper, scope: ListScope, f: VmFil
   if (f.name !== undefined) q = q.where('v.name', '=', f.name);
   if (f.templateid !== undefined) q = q.where((eb) => eb.or([eb('v.template_id', '=', f.templateid!), eb('v.iso_id', '=', f.templateid!)]));
   if (f.serviceofferingid !== undefined) q = q.where('v.service_offering_id', '=', f.serviceofferingid);
+  if (f.networkid !== undefined) {
+    const nid = f.networkid;
+    q = q.where('v.id', 'in', (eb) => eb.selectFrom('nics').select('nics.vm_id').where('nics.network_id', '=', nid).where('nics.removed', 'is', null));
+  }
   if (f.groupid !== undefined) q = q.where('gm.group_id', '=', f.groupid);
   if (f.securitygroupid !== undefined) q = q.where('v.id', 'in', (eb) => eb.selectFrom('security_group_vm_map').select('vm_id').where('security_group_id', '=', f.securitygroupid!));
   if (f.keyword !== undefined) {
@@ -73,4 +78,25 @@ export async function listVms(db: Db, scoper: Scoper, scope: ListScope, f: VmFil
 
 export async function getVmView(db: Db, id: number): Promise<VmView> {
   return vmQuery(db, true).where('v.id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** The live NICs of these VMs with their networks' names (one query for a page). */
+export async function nicsOfVms(db: Db, vmIds: number[]): Promise<Map<number, NicView[]>> {
+  const by = new Map<number, NicView[]>();
+  if (vmIds.length === 0) return by;
+  const rows = await db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+    .select(['c.vm_id', 'c.uuid', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.mac_address', 'c.is_default', 'c.device_id',
+      'n.uuid as network_uuid', 'n.name as network_name', 'n.guest_type', 'n.traffic_type', 'n.broadcast_uri'])
+    .where('c.vm_id', 'in', vmIds).where('c.removed', 'is', null).orderBy('c.vm_id').orderBy('c.device_id').execute();
+  for (const r of rows) {
+    const l = by.get(r.vm_id) ?? [];
+    l.push(r);
+    by.set(r.vm_id, l);
+  }
+  return by;
+}
+
+export interface NicView {
+  vm_id: number; uuid: string; ip_address: string | null; netmask: string | null; gateway: string | null; mac_address: string;
+  is_default: number; device_id: number; network_uuid: string; network_name: string; guest_type: string; traffic_type: string; broadcast_uri: string | null;
 }

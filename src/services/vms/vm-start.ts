@@ -68,6 +68,13 @@ export class VmStarter {
     let vm = await loadVm(this.db, vmId);
     const startRef = await transition(this.db.kysely, ref(vm), 'StartRequested');
     vm = { ...vm, state: startRef.state, update_count: startRef.update_count };
+    try {
+      await this.prepareNetworks(vm);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      await this.fail(caller, vm, opts.deploy, why);
+      throw e;
+    }
     const vols = await volumesOf(this.db, vm.id);
     const factors = await this.factors();
     const req = await this.requirements(vm, vols, opts.target);
@@ -103,6 +110,29 @@ export class VmStarter {
     throw insufficientCapacity(vm.instance_name, lastPlan ?? { removed: {}, considered: 0 }, vm.zone_id);
   }
 
+  /**
+   * The VM's networks are implemented before it is placed (CloudStack's NetworkOrchestrator
+   * prepare): an isolated network gets its guest VLAN and source NAT address on first use.
+   */
+  private async prepareNetworks(vm: VmRow): Promise<void> {
+    const nets = await this.db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+      .select(['n.id', 'n.state', 'n.guest_type']).where('c.vm_id', '=', vm.id).where('c.removed', 'is', null).execute();
+    for (const n of nets) {
+      if (n.guest_type === 'Isolated' && n.state !== 'Implemented') await this.services.networks.implement(n.id, 1);
+    }
+  }
+
+  /** The NICs as the agent plugs them (device order, default first in CloudStack's sense). */
+  private async nicSpecs(vmId: number) {
+    const rows = await this.db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+      .select(['c.uuid', 'c.device_id', 'c.mac_address', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.is_default', 'n.uuid as network_uuid', 'n.broadcast_uri', 'n.network_domain'])
+      .where('c.vm_id', '=', vmId).where('c.removed', 'is', null).orderBy('c.device_id').execute();
+    return rows.map((r) => ({
+      uuid: r.uuid, deviceId: r.device_id, mac: r.mac_address, ip: r.ip_address, netmask: r.netmask, gateway: r.gateway, isDefault: r.is_default === 1,
+      networkUuid: r.network_uuid, broadcastUri: r.broadcast_uri, networkDomain: r.network_domain, trafficType: 'Guest',
+    }));
+  }
+
   /** One transaction: host room, pool room for new disks, the VM row pointing at the host. */
   private async reserve(vm: VmRow, vols: VolumeRow[], candidates: Placement[], req: VmRequirements, f: HostSnapshot['factors']) {
     let next: VmRow = vm;
@@ -136,11 +166,12 @@ export class VmStarter {
     }
     const so = await db.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     const iso = vm.iso_id === null ? undefined : await db.selectFrom('template_store_refs').select('install_path').where('template_id', '=', vm.iso_id).where('zone_id', '=', vm.zone_id).executeTakeFirst();
-    const disks = await volumesOf(this.db, vm.id);
+    const [disks, nics] = await Promise.all([volumesOf(this.db, vm.id), this.nicSpecs(vm.id)]);
     await agentSend(this.services, c.host.id, {
       type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed),
       memoryMiB: Number(so.ram_size), disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
       ...(iso?.install_path ? { isoPath: iso.install_path } : {}),
+      ...(nics.length ? { nics } : {}),
       ...(vm.user_data ? { userData: vm.user_data } : {}),
     });
   }

@@ -26,6 +26,7 @@ export default defineCommand({
     hostid: p.uuid({ entity: 'Host', roles: [...ADMIN], doc: 'Host (root admin)' }),
     podid: p.uuid({ entity: 'Pod', roles: [...ADMIN], doc: 'Pod (root admin)' }),
     clusterid: p.uuid({ entity: 'Cluster', roles: [...ADMIN], doc: 'Cluster (root admin)' }),
+    networkid: p.uuid({ entity: 'Network', doc: 'Virtual machines with a NIC on this network' }),
     details: p.stringList({ doc: 'Comma separated details: all, group, nics, stats, secgrp, tmpl, servoff, diskoff, iso, volume, min, affgrp' }),
   },
   response: listOf(userVmResponse),

@@ -3,7 +3,7 @@ import type { CommandContext } from '../../define-command.js';
 import { CloudError } from '../../errors.js';
 import { p } from '../../params.js';
 import { toUserVm } from '../../responses/vm.js';
-import { getVmView, type VmView } from '../../../services/vms/vm-query.js';
+import { getVmView, nicsOfVms, type VmView } from '../../../services/vms/vm-query.js';
 import { toVmSecurityGroup } from '../../responses/security-groups.js';
 import type { Wire } from '../../responses/define.js';
 
@@ -12,16 +12,15 @@ export const vmId = { id: p.uuid({ entity: 'VirtualMachine', required: true, doc
 
 /** The VM's wire object as the caller may see it. */
 export async function vmWire(ctx: CommandContext, id: number, opts: { password?: string; details?: boolean } = {}): Promise<Wire> {
-  const o = toUserVm(await getVmView(ctx.services.vms.db, id), ctx.caller, opts);
-  o['securitygroup'] = ((await ctx.services.securityGroups.ofVms([id])).get(id) ?? []).map(toVmSecurityGroup);
-  return o;
+  return (await vmWires(ctx, [await getVmView(ctx.services.vms.db, id)], opts))[0]!;
 }
 
-/** VM wire objects of a page, each with its security groups. */
-export async function vmWires(ctx: CommandContext, rows: VmView[], opts: { details?: boolean } = {}): Promise<Wire[]> {
-  const groups = await ctx.services.securityGroups.ofVms(rows.map((v) => v.id));
+/** VM wire objects of a page, each with its NICs and security groups. */
+export async function vmWires(ctx: CommandContext, rows: VmView[], opts: { password?: string; details?: boolean } = {}): Promise<Wire[]> {
+  const ids = rows.map((v) => v.id);
+  const [groups, nics] = await Promise.all([ctx.services.securityGroups.ofVms(ids), nicsOfVms(ctx.services.vms.db, ids)]);
   return rows.map((v) => {
-    const o = toUserVm(v, ctx.caller, opts);
+    const o = toUserVm(v, ctx.caller, { ...opts, nics: nics.get(v.id) ?? [] });
     o['securitygroup'] = (groups.get(v.id) ?? []).map(toVmSecurityGroup);
     return o;
   });
