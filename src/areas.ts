@@ -11,9 +11,10 @@ import { LIMITS_AREA } from './services/limits/area.js';
 import { NETWORKS_AREA } from './services/networks/area.js';
 import { SECURITY_GROUPS_AREA } from './services/securitygroups/area.js';
 import { VMS_AREA } from './services/vms/area.js';
+import { ROUTERS_AREA } from './services/routers/area.js';
 import { VOLUMES_AREA } from './services/volumes/area.js';
 import { SNAPSHOTS_AREA } from './services/snapshots/area.js';
 import { HA_AREA } from './services/ha/area.js';
 import { USAGE_AREA } from './services/usage/area.js';
 
-export const AREAS: Area[] = [INFRA_AREA, AGENTS_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, SECURITY_GROUPS_AREA, VMS_AREA, VOLUMES_AREA, SNAPSHOTS_AREA, HA_AREA, USAGE_AREA];
+export const AREAS: Area[] = [INFRA_AREA, AGENTS_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, SECURITY_GROUPS_AREA, VMS_AREA, ROUTERS_AREA, VOLUMES_AREA, SNAPSHOTS_AREA, HA_AREA, USAGE_AREA];

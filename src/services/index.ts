@@ -23,6 +23,7 @@ import type { VolumesServices } from './volumes/area.js';
 import type { SecurityGroupsServices } from './securitygroups/area.js';
 import type { SnapshotsServices } from './snapshots/area.js';
 import type { HaServices } from './ha/area.js';
+import type { RoutersServices } from './routers/area.js';
 import type { UsageServices } from './usage/area.js';
 
 export interface CoreServices {
@@ -41,4 +42,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & UsageServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & RoutersServices & UsageServices;

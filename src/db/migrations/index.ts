@@ -12,8 +12,9 @@ import { m0008VolumesMaintenance } from './0008-volumes-maintenance.js';
 import { m0008VolumesDeviceIndex } from './0008-volumes-device-index.js';
 import { m0009Snapshots } from './0009-snapshots.js';
 import { m0011NicSecondaryIps } from './0011-nic-secondary-ips.js';
+import { m0010Routers } from './0010-routers.js';
 import { m0012SecurityGroups } from './0012-security-groups.js';
 import { m0013Usage } from './0013-usage.js';
 import { m0014Ha } from './0014-ha.js';
 
-export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0003Hosts, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks, m0008Volumes, m0008VolumesMaintenance, m0008VolumesDeviceIndex, m0009Snapshots, m0011NicSecondaryIps, m0012SecurityGroups, m0013Usage, m0014Ha];
+export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0003Hosts, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks, m0008Volumes, m0008VolumesMaintenance, m0008VolumesDeviceIndex, m0009Snapshots, m0010Routers, m0011NicSecondaryIps, m0012SecurityGroups, m0013Usage, m0014Ha];

@@ -56,6 +56,9 @@ export class NetworkService {
   /** Set by the area: Basic-zone networks and tagged direct ranges. */
   direct: DirectNetworkService | undefined;
 
+  /** Set by the routers area: a network's router goes with a cleanup restart or its deletion, and comes back when it is needed. */
+  routerHooks: { destroy(networkId: number): Promise<void>; ensure(networkId: number): Promise<void> } | undefined;
+
   /** Set by the area: renders the router document of a network. */
   routerDocumentLoader: ((networkId: number) => Promise<Record<string, unknown>>) | undefined;
 
@@ -227,8 +230,13 @@ export class NetworkService {
   async restart(caller: Caller, id: number, cleanup: boolean): Promise<void> {
     const n = await this.getAccessible(caller, id);
     if (n.state !== 'Implemented' && n.state !== 'Setup') throw new CloudError('InvalidState', `Network is not in the right state to be restarted. Correct states are: Implemented, Setup`);
+    if (cleanup) await this.routerHooks?.destroy(id);
     if (cleanup && n.guest_type === 'Isolated') await this.shutdown(id);
     if (n.guest_type === 'Isolated') await this.implement(id);
+    // CloudStack re-creates the router at once when guests use the network.
+    const used = await this.db.kysely.selectFrom('nics as c').innerJoin('vm_instances as v', 'v.id', 'c.vm_id').select('c.id')
+      .where('c.network_id', '=', id).where('c.removed', 'is', null).where('v.state', 'in', ['Running', 'Starting']).executeTakeFirst();
+    if (used) await this.routerHooks?.ensure(id);
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.updateTable('networks').set({ restart_required: 0 }).where('id', '=', id).execute();
       await this.events.record({ type: 'NETWORK.RESTART', description: `Restarted network ${n.name}`, userId: caller.userId, accountId: n.account_id, domainId: n.domain_id, resourceType: 'Network', resourceUuid: n.uuid }, trx);
@@ -247,6 +255,7 @@ export class NetworkService {
 
   async delete(caller: Caller, id: number): Promise<void> {
     const n = await this.checkDelete(caller, id);
+    await this.routerHooks?.destroy(id);
     await this.db.kysely.transaction().execute(async (trx) => {
       const locked = await forUpdate(trx.selectFrom('networks').select(['id', 'state', 'vlan', 'physical_network_id']).where('id', '=', id), this.db.dialect).executeTakeFirstOrThrow();
       const ips = await trx.selectFrom('user_ip_addresses').select('id').where('network_id', '=', id).where('state', '!=', 'Free').execute();

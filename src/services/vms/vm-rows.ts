@@ -18,6 +18,13 @@ export async function loadVm(db: Db, id: number): Promise<VmRow> {
   return vm;
 }
 
+/** Any kind of VM (guest or system VM such as a router), for the starter its owner area calls. */
+export async function loadAnyVm(db: Db, id: number): Promise<VmRow> {
+  const vm = await db.kysely.selectFrom('vm_instances').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!vm || vm.removed !== null) throw paramError('Unable to find virtual machine with specified id');
+  return vm;
+}
+
 /** Loads the VM and checks the caller may act on it (531 otherwise). */
 export async function vmForCaller(db: Db, scoper: Scoper, caller: Caller, id: number): Promise<VmRow> {
   const vm = await loadVm(db, id);

@@ -17,9 +17,10 @@ import { transition } from '../../orchestration/state/vm-state.js';
 import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
+import type { NicSpec } from '../../protocol/messages.js';
 import { agentSend } from './agent-port.js';
 import { splitTags, vmDb } from './contract.js';
-import { loadVm, ref, volumesOf, type VmRow, type VolumeRow } from './vm-rows.js';
+import { loadAnyVm, ref, volumesOf, type VmRow, type VolumeRow } from './vm-rows.js';
 
 export interface StartOptions {
   /** A deploy fails into Error; a start falls back to Stopped. */
@@ -27,8 +28,25 @@ export interface StartOptions {
   target?: { hostId?: number; clusterId?: number; podId?: number };
 }
 
+/** Event names and NICs of a kind of system VM the starter also places and starts (routers). */
+export interface SystemVmKind {
+  eventPrefix: string;
+  resourceType: string;
+  nics(vmId: number): Promise<NicSpec[]>;
+}
+
 export class VmStarter {
   constructor(private readonly db: Db, private readonly services: Services) {}
+
+  /** System VM kinds by vm_instances.type (registered by their areas, e.g. DomainRouter). */
+  readonly systemKinds = new Map<string, SystemVmKind>();
+  /** Called with a guest VM's implemented networks before it is placed (the routers area ensures their router runs). */
+  readonly networkPreparers: Array<(networkIds: number[]) => Promise<void>> = [];
+
+  private names(vm: VmRow) {
+    const k = this.systemKinds.get(vm.type);
+    return { start: `${k?.eventPrefix ?? 'VM'}.START`, create: `${k?.eventPrefix ?? 'VM'}.CREATE`, resourceType: k?.resourceType ?? 'VirtualMachine' };
+  }
 
   async factors() {
     const c = this.services.config;
@@ -65,7 +83,7 @@ export class VmStarter {
 
   /** Stopped/Down → Running (or Error/Stopped with the reason). */
   async start(caller: Caller, vmId: number, opts: StartOptions): Promise<VmRow> {
-    let vm = await loadVm(this.db, vmId);
+    let vm = await loadAnyVm(this.db, vmId);
     const startRef = await transition(this.db.kysely, ref(vm), 'StartRequested');
     vm = { ...vm, state: startRef.state, update_count: startRef.update_count };
     try {
@@ -120,10 +138,14 @@ export class VmStarter {
     for (const n of nets) {
       if (n.guest_type === 'Isolated' && n.state !== 'Implemented') await this.services.networks.implement(n.id, 1);
     }
+    if (nets.length > 0) for (const p of this.networkPreparers) await p(nets.map((n) => n.id));
   }
 
   /** The NICs as the agent plugs them (device order, default first in CloudStack's sense). */
-  private async nicSpecs(vmId: number) {
+  private async nicSpecs(vm: VmRow): Promise<NicSpec[]> {
+    const kind = this.systemKinds.get(vm.type);
+    if (kind) return kind.nics(vm.id);
+    const vmId = vm.id;
     const rows = await this.db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
       .select(['c.uuid', 'c.device_id', 'c.mac_address', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.is_default', 'n.uuid as network_uuid', 'n.broadcast_uri', 'n.network_domain'])
       .where('c.vm_id', '=', vmId).where('c.removed', 'is', null).orderBy('c.device_id').execute();
@@ -166,7 +188,7 @@ export class VmStarter {
     }
     const so = await db.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     const iso = vm.iso_id === null ? undefined : await db.selectFrom('template_store_refs').select('install_path').where('template_id', '=', vm.iso_id).where('zone_id', '=', vm.zone_id).executeTakeFirst();
-    const [disks, nics] = await Promise.all([volumesOf(this.db, vm.id), this.nicSpecs(vm.id)]);
+    const [disks, nics] = await Promise.all([volumesOf(this.db, vm.id), this.nicSpecs(vm)]);
     await agentSend(this.services, c.host.id, {
       type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed),
       memoryMiB: Number(so.ram_size), disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
@@ -199,21 +221,21 @@ export class VmStarter {
     await this.db.kysely.transaction().execute(async (trx) => {
       await transition(trx, ref(vm), 'OperationSucceeded', { last_host_id: c.host.id });
       await this.services.events.record({
-        type: 'VM.START', description: `Starting VM ${vm.instance_name}`, userId: caller.userId, accountId: vm.account_id,
-        domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid,
+        type: this.names(vm).start, description: `Starting ${vm.type === 'User' ? 'VM' : 'router'} ${vm.instance_name}`, userId: caller.userId, accountId: vm.account_id,
+        domainId: vm.domain_id, resourceType: this.names(vm).resourceType, resourceUuid: vm.uuid,
       }, trx);
     });
     // The host filters the VM's traffic as its security groups say; peers now allow its address.
     await this.services.securityGroupPusher.vmChanged(vm.id);
-    return loadVm(this.db, vm.id);
+    return loadAnyVm(this.db, vm.id);
   }
 
   private async fail(caller: Caller, vm: VmRow, deploy: boolean, why: string): Promise<void> {
     await this.db.kysely.transaction().execute(async (trx) => {
       await transition(trx, ref(vm), deploy ? 'OperationFailedToError' : 'OperationFailed', { host_id: null, pod_id: vm.pod_id, cluster_id: vm.cluster_id });
       await this.services.events.record({
-        type: deploy ? 'VM.CREATE' : 'VM.START', level: 'ERROR', description: `Failed to start VM ${vm.instance_name}: ${why}`,
-        userId: caller.userId, accountId: vm.account_id, domainId: vm.domain_id, resourceType: 'VirtualMachine', resourceUuid: vm.uuid,
+        type: deploy ? this.names(vm).create : this.names(vm).start, level: 'ERROR', description: `Failed to start VM ${vm.instance_name}: ${why}`,
+        userId: caller.userId, accountId: vm.account_id, domainId: vm.domain_id, resourceType: this.names(vm).resourceType, resourceUuid: vm.uuid,
       }, trx);
     });
   }
