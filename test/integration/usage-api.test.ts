@@ -67,15 +67,14 @@ for (const dialect of dialectsUnderTest()) {
       ids['template'] = template.id;
       const off = (await user.ok('listNetworkOfferings', { name: 'DefaultIsolatedNetworkOfferingWithSourceNatService' }))['networkoffering'][0].id;
       ids['network'] = (await user.ok('createNetwork', { name: 'n', networkofferingid: off, zoneid: zone.id }))['network'].id;
+      ids['plugged'] = String(Date.now());
       const vm = (await user.jobOk('deployVirtualMachine', { zoneid: zone.id, templateid: template.id, serviceofferingid: offering.id, name: 'billed', startvm: false }))['virtualmachine'];
       ids['vm'] = vm.id;
-      // deployVirtualMachine does not plug NICs yet (issue #7): plug one the way the network tests do; the VM.START below bills it.
+      // The deploy plugged the VM's default NIC on the account's network 'n'; the VM.START below bills it.
       const k = s.app.db.kysely;
       const vmId = (await k.selectFrom('vm_instances').select('id').where('uuid', '=', vm.id).executeTakeFirstOrThrow()).id;
       const netId = (await k.selectFrom('networks').select('id').where('uuid', '=', ids['network']!).executeTakeFirstOrThrow()).id;
-      await k.transaction().execute((trx) => s.app.services.nics.allocateNic(trx, { vmId, networkId: netId }));
-      ids['plugged'] = String(Date.now());
-      ids['nic'] = (await k.selectFrom('nics').select('uuid').where('vm_id', '=', vmId).executeTakeFirstOrThrow()).uuid;
+      ids['nic'] = (await k.selectFrom('nics').select('uuid').where('vm_id', '=', vmId).where('network_id', '=', netId).where('is_default', '=', 1).executeTakeFirstOrThrow()).uuid;
       await user.jobOk('startVirtualMachine', { id: vm.id });
       for (let i = 0; i < 5; i++) {
         await user.jobOk('stopVirtualMachine', { id: vm.id });
