@@ -120,10 +120,34 @@ for (const dialect of dialectsUnderTest()) {
       await alice.job('deleteNetwork', { id: iso.id });
     });
 
+    it('guests on a tagged direct network take its addresses; the same account has virtual guests too', async () => {
+      await s.admin.ok('createVlanIpRange', { zoneid: ids['adv']!, forvirtualnetwork: false, vlan: '803', gateway: '172.28.0.1', netmask: '255.255.255.0', startip: '172.28.0.10', endip: '172.28.0.11', account: alice.accountName, domainid: ids['domain']! });
+      const direct = (await alice.ok('listNetworks', { zoneid: ids['adv']!, type: 'Shared' }))['network'].find((n: any) => n.gateway === '172.28.0.1').id;
+      const params = (extra: Record<string, string>) => ({ zoneid: ids['adv']!, serviceofferingid: ids['so']!, templateid: ids['tpl-adv']!, startvm: false, ...extra });
+      const ipOf = async (vmUuid: string) => (await s.app.db.kysely.selectFrom('nics as c').innerJoin('vm_instances as v', 'v.id', 'c.vm_id').innerJoin('networks as n', 'n.id', 'c.network_id')
+        .select(['c.ip_address', 'n.uuid']).where('v.uuid', '=', vmUuid).where('c.removed', 'is', null).execute());
+      const d1 = (await alice.jobOk('deployVirtualMachine', params({ networkids: direct })))['virtualmachine'];
+      assert.deepEqual(await ipOf(d1.id), [{ ip_address: '172.28.0.10', uuid: direct }]);
+      // Virtual networking beside it: the account's isolated network, on the zone's guest CIDR.
+      const v1 = (await alice.jobOk('deployVirtualMachine', params({})))['virtualmachine'];
+      const vnic = await ipOf(v1.id);
+      assert.equal(vnic.length, 1);
+      assert.notEqual(vnic[0]!.uuid, direct);
+      assert.match(vnic[0]!.ip_address!, /^10\.1\.1\./);
+      // Another account cannot use alice's VLAN; the range runs out like any other.
+      expectError(await bob.call('deployVirtualMachine', params({ networkids: direct })), 531);
+      await alice.jobOk('deployVirtualMachine', params({ networkids: direct }));
+      const full = await alice.call('deployVirtualMachine', params({ networkids: direct }));
+      assert.equal(full.status, 533);
+      // The range cannot go while guests use it.
+      const range = (await s.admin.ok('listVlanIpRanges', { zoneid: ids['adv']!, vlan: '803' }))['vlaniprange'][0].id;
+      expectError(await s.admin.call('deleteVlanIpRange', { id: range }), 536, /its network has guests/);
+    });
+
     it('a tagged direct range for a domain is a domain-wide shared network', async () => {
       await s.admin.ok('createVlanIpRange', { zoneid: ids['adv']!, forvirtualnetwork: false, vlan: '802', gateway: '172.26.0.1', netmask: '255.255.255.0', startip: '172.26.0.10', endip: '172.26.0.19', domainid: ids['domain']! });
       for (const c of [alice, bob]) {
-        const n = (await c.ok('listNetworks', { zoneid: ids['adv']!, type: 'Shared' }))['network'];
+        const n = (await c.ok('listNetworks', { zoneid: ids['adv']!, type: 'Shared', acltype: 'Domain' }))['network'];
         assert.deepEqual(n.map((x: any) => [x.acltype, x.vlan]), [['Domain', undefined]], 'users see it, not its VLAN');
       }
     });
