@@ -4,7 +4,7 @@
  * a real `nimbo agent` child process. `NIMBO_BENCH_DB=sqlite|postgres|mysql` picks the
  * database (a fresh one, as the tests make: see test/helpers/databases.ts); SQLite by default.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,7 @@ async function endToEnd(dialect: DialectName, hostCount: number, deploys: number
   const s = await startServer(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbo-bench-agent-'));
   const poolDir = mkdtempSync(join(tmpdir(), 'nimbo-bench-pool-'));
-  const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir,
-    '--hosts', String(hostCount), '--cpus', '16', '--cpu-speed', '2000', '--memory', '65536'], { env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: 'bench-token' }, stdio: 'ignore' });
+  let child: ChildProcess | undefined;
   try {
     const fx = new VmFixtures(s.app.db);
     await fx.init();
@@ -50,6 +49,10 @@ async function endToEnd(dialect: DialectName, hostCount: number, deploys: number
     for (let i = 0; i < hostCount; i++) {
       await s.admin.ok('addHost', { zoneid: z.id, podid: p.id, clusterid: c.id, url: `http://sim/c0/h${i}`, hypervisor: 'Simulator', username: 'root', password: 'bench-token' });
     }
+    // The agent starts once every host is waiting for it: a connection whose token matches no
+    // waiting host is refused and retried with growing back-off, which would time the back-off.
+    child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir,
+      '--hosts', String(hostCount), '--cpus', '16', '--cpu-speed', '2000', '--memory', '65536'], { env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: 'bench-token' }, stdio: 'ignore' });
     for (const end = Date.now() + 120_000; ;) {
       const n = (await s.admin.ok('listHosts', { state: 'Up', pagesize: 1, page: 1 }))['count'];
       if (n === hostCount) break;
@@ -73,7 +76,7 @@ async function endToEnd(dialect: DialectName, hostCount: number, deploys: number
     const secs = (Date.now() - t0) / 1000;
     return { vmsPerSec: deploys / secs, failed, secs };
   } finally {
-    child.kill('SIGKILL');
+    child?.kill('SIGKILL');
     await s.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(poolDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * Community Edition self-registration flow) or a host uuid with its secret. Secrets and
  * tokens are high-entropy random strings, stored as sha256 and compared in constant time.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/dialect.js';
 import { insertId } from '../db/dialect.js';
@@ -41,12 +41,18 @@ export async function admit(db: Db, hello: { token?: string | undefined; hostUui
   if (typeof hello.token !== 'string' || hello.token.length < 8) return 'a registration token or host secret is required';
   const th = hashSecret(hello.token);
   const secret = newSecret();
-  // 1. A host recorded by addHost waiting for its agent (one claim per row).
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const pending = await k.selectFrom('hosts').select(['id', 'uuid', 'status', 'token_hash']).where('token_hash', '=', th).where('removed', 'is', null).orderBy('id').limit(1).executeTakeFirst();
-    if (!pending || !sameHash(pending.token_hash, th)) break;
-    const r = await k.updateTable('hosts').set({ token_hash: null, secret_hash: hashSecret(secret) }).where('id', '=', pending.id).where('token_hash', '=', th).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return { hostId: pending.id, hostUuid: pending.uuid, status: pending.status, secret };
+  // 1. A host recorded by addHost waiting for its agent (one claim per row). Many agents
+  // sharing one token connect at once; had they all gone for the first waiting row, all but
+  // one would lose each round, so each tries a batch of rows in its own random order. A lost
+  // claim means another agent took that row, so the loop ends when no row waits.
+  for (;;) {
+    const rows = await k.selectFrom('hosts').select(['id', 'uuid', 'status', 'token_hash']).where('token_hash', '=', th).where('removed', 'is', null).orderBy('id').limit(64).execute();
+    const waiting = rows.filter((r) => sameHash(r.token_hash, th));
+    if (!waiting.length) break;
+    for (const pending of shuffled(waiting)) {
+      const r = await k.updateTable('hosts').set({ token_hash: null, secret_hash: hashSecret(secret) }).where('id', '=', pending.id).where('token_hash', '=', th).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 1) return { hostId: pending.id, hostUuid: pending.uuid, status: pending.status, secret };
+    }
   }
   // 2. A cluster registration token: a new host joins that cluster.
   const now = Date.now();
@@ -74,4 +80,13 @@ export async function createRegistrationToken(db: Db, p: { zoneId: number; podId
     expires: p.ttlMs ? Date.now() + p.ttlMs : null, created: Date.now(),
   });
   return token;
+}
+
+function shuffled<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }

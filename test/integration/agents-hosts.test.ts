@@ -170,5 +170,15 @@ for (const dialect of dialectsUnderTest()) {
       await s.admin.ok('deleteHost', { id: ids['host0']!, forced: true });
       assert.equal((await s.admin.ok('listHosts', { id: ids['host0']! }))['count'] ?? 0, 0);
     });
+
+    it('forty hosts added with one password are all claimed by forty connections arriving at once', async () => {
+      const c = (await s.admin.ok('addCluster', { clustername: 'c-many', zoneid: ids['zone']!, podid: ids['pod']!, hypervisor: 'Simulator', clustertype: 'CloudManaged' }))['cluster'][0];
+      const many = 'token-for-forty-hosts';
+      for (let i = 0; i < 40; i++) {
+        await s.admin.ok('addHost', { zoneid: ids['zone']!, podid: ids['pod']!, clusterid: c.id, url: `http://sim/many/h${i}`, hypervisor: 'Simulator', username: 'root', password: many });
+      }
+      children.push(agent(port, tmp(), ['--hosts', '40', '--name-prefix', 'many'], many));
+      await until('forty hosts Up', async () => (await s.admin.ok('listHosts', { clusterid: c.id, state: 'Up' }))['count'] === 40, 60_000);
+    });
   });
 }
