@@ -10,18 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestServer } from './server.js';
 import { VmFixtures } from './vm-fixtures.js';
+import { until as waitUntil } from './until.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> => waitUntil(what, f, ms, 100);
 
 export interface GuestZone {
   zone: string; zoneId: number; so: string; tpl: string; hosts: string[];

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { expectError } from './infra-helpers.js';
+import { until as waitUntil } from '../helpers/until.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
@@ -24,15 +25,7 @@ function agent(port: number, dataDir: string, args: string[], token?: string): C
   return child;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> => waitUntil(what, f, ms, 100);
 
 for (const dialect of dialectsUnderTest()) {
   describe(`hosts and agents (${dialect})`, () => {

@@ -76,6 +76,7 @@ out('members', ids=[m.id for m in lb.balancer_list_members(bal)])
 lb.destroy_balancer(bal)
 out('lbdestroy')
 `;
+import { until as waitUntil } from '../helpers/until.js';
 
 function libcloud(env: Record<string, string>, script = SCRIPT): Promise<{ code: number | null; steps: Record<string, any>; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -96,15 +97,7 @@ function libcloud(env: Record<string, string>, script = SCRIPT): Promise<{ code:
   });
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> => waitUntil(what, f, ms, 200);
 
 for (const dialect of dialectsUnderTest()) {
   describe(`Apache Libcloud against Nimbo (${dialect})`, { skip: libcloudSkip }, () => {

@@ -18,19 +18,12 @@ import { VmFixtures } from '../helpers/vm-fixtures.js';
 import { expectError } from './infra-helpers.js';
 import type { SecurityGroupRuleSet } from '../../src/protocol/messages.js';
 import { csOk, csSkip } from '../helpers/cs-cli.js';
+import { until as waitUntil } from '../helpers/until.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 const TOKEN = 'sg-test-token';
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> => waitUntil(what, f, ms, 100);
 
 for (const dialect of dialectsUnderTest()) {
   describe(`security groups in a Basic zone (${dialect})`, () => {

@@ -9,16 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type ApiClient, type TestServer } from '../helpers/server.js';
+import { until as waitUntil } from '../helpers/until.js';
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> => waitUntil(what, f, ms, 200);
 
 const DAY = 86_400_000;
 

@@ -15,18 +15,11 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { VmFixtures } from '../helpers/vm-fixtures.js';
 import { SYSTEM_CALLER } from '../../src/services/vms/area.js';
 import { agentSend } from '../../src/services/vms/agent-port.js';
+import { until as waitUntil } from '../helpers/until.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> => waitUntil(what, f, ms, 100);
 
 for (const dialect of dialectsUnderTest()) {
   describe(`VMs on simulator agents (${dialect})`, () => {

@@ -11,20 +11,13 @@ import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../../src/db/dialect.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { VmFixtures } from '../helpers/vm-fixtures.js';
+import { until as waitUntil } from '../helpers/until.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 export const GiB = 1024 ** 3;
 export const POOL_BYTES = 100 * GiB;
 
-export async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> => waitUntil(what, f, ms, 100);
 
 export interface VolumeZone {
   s: TestServer;
