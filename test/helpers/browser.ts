@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { until } from './until.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const browserSkip: string | false = existsSync(CHROMIUM) ? false : 'Chromium (/usr/bin/chromium, Debian package chromium) is not installed';
@@ -44,9 +45,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Picks an option in the antd Select labelled `label`. */
+/**
+ * Picks an option in the antd Select labelled `label`, and waits until its dropdown has closed:
+ * an option list that refreshes under the click (a lookup refetching) can leave the dropdown
+ * open over the dialog's buttons, so the click is repeated until the list is gone.
+ */
 export async function choose(page: Page, label: string, option: string): Promise<void> {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await page.getByRole('combobox', { name: new RegExp(`^(\\* )?${escaped}( question-circle)?$`) }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const open = page.locator('.ant-select-dropdown:visible');
+  await open.locator('.ant-select-item-option', { hasText: option }).first().click();
+  const chosenAt = Date.now();
+  await until(`the ${label} list to close after choosing ${option}`, async () => {
+    if ((await open.count()) === 0) return true;
+    // Give the closing animation a second before deciding the list really stayed open.
+    if (Date.now() - chosenAt < 1_000) return false;
+    await open.locator('.ant-select-item-option', { hasText: option }).first().click({ timeout: 2_000 }).catch(() => undefined);
+    return false;
+  }, 20_000, 250);
 }
