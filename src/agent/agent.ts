@@ -3,9 +3,12 @@
  * connection says hello (token or stored secret), heartbeats at the interval the server
  * gives, dispatches commands to its driver and reconnects with backoff.
  */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { HypervisorDriver } from '../drivers/driver.js';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
+import { QemuDriver } from '../drivers/qemu/qemu-driver.js';
 import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
 import { dispatch } from './dispatch.js';
 import { IdentityStore } from './identity-store.js';
@@ -112,10 +115,28 @@ export class HostConnection {
 }
 
 export function makeDriver(o: AgentOptions, index: number): HypervisorDriver {
-  if (o.driver !== 'simulator') throw new Error(`driver ${o.driver} is not available yet; use --driver simulator`);
+  if (o.driver === 'qemu') return makeQemuDriver(o, index);
   const prefix = o.namePrefix ?? `sim-${process.pid}`;
   return new SimulatorDriver({
     name: `${prefix}-${index}`, privateIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+    ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
+  });
+}
+
+/**
+ * A real host: guests' state under `<data-dir>/qemu/<index>`, so an agent restarted on the same
+ * data dir re-adopts its running guests. Tunables from the environment (docs/agents.md).
+ */
+function makeQemuDriver(o: AgentOptions, index: number): QemuDriver {
+  const env = process.env;
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  const accel = env['NIMBO_QEMU_ACCEL'];
+  return new QemuDriver({
+    name: `${o.namePrefix ?? hostname()}-${index}`, stateDir: join(o.dataDir, 'qemu', String(index)),
+    ...(accel === 'kvm' || accel === 'tcg' ? { accel } : {}),
+    ...(num(env['NIMBO_QEMU_TB_SIZE']) ? { tbSizeMiB: num(env['NIMBO_QEMU_TB_SIZE'])! } : {}),
+    ...(num(env['NIMBO_QEMU_STOP_TIMEOUT_MS']) ? { stopTimeoutMs: num(env['NIMBO_QEMU_STOP_TIMEOUT_MS'])! } : {}),
+    ...(env['NIMBO_QEMU_MIGRATION_ADDRESS'] ? { migrationAddress: env['NIMBO_QEMU_MIGRATION_ADDRESS'] } : {}),
     ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
   });
 }

@@ -15,7 +15,8 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
   switch (c.type) {
     case 'StartVm':
       await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
-      return {};
+      // The console proxy needs the guest's VNC port on its host's loopback.
+      return d.vncPort ? { vncPort: await d.vncPort(c.instanceName).catch(() => null) } : {};
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
       return {};
@@ -29,7 +30,17 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       await d.destroyVm(c.instanceName);
       return {};
     case 'MigrateVm':
-      return { vm: await d.migrateOut(c.instanceName) };
+      return { vm: await d.migrateOut(c.instanceName, c.target) };
+    case 'GetVmSpec':
+      return { vm: d.vmSpec && d.prepareMigrateIn ? await d.vmSpec(c.instanceName) : null };
+    case 'PrepareMigration':
+      if (!d.prepareMigrateIn) throw new Error('This host cannot receive a live migration');
+      return { target: await d.prepareMigrateIn(c.vm) };
+    case 'AbortMigration':
+      await d.abortMigrateIn?.(c.instanceName);
+      return {};
+    case 'GetVncPort':
+      return { host: '127.0.0.1', port: d.vncPort ? await d.vncPort(c.instanceName) : null };
     case 'ReceiveVm':
       await d.migrateIn(c.vm);
       return {};

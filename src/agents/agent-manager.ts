@@ -164,12 +164,30 @@ export class AgentManager {
 
   private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: { timeoutMs?: number }): Promise<AnswerBody> {
     if (!this.isConnected(dst)) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
+    // Live: the destination listens first, then the source sends the running guest's memory.
+    const spec = await this.send(src, { type: 'GetVmSpec', instanceName: cmd.instanceName }, opts);
+    if (!spec.result) return spec;
+    if (spec['vm']) return this.migrateLive(src, dst, cmd.instanceName, spec['vm'] as MigratingVm, opts);
     const out = await this.send(src, { type: 'MigrateVm', instanceName: cmd.instanceName }, opts);
     if (!out.result) return out;
     const vm = out['vm'] as MigratingVm;
     const into = await this.send(dst, { type: 'ReceiveVm', vm }, opts).catch((e: Error) => ({ result: false as const, details: e.message }));
     if (!into.result) await this.send(src, { type: 'ReceiveVm', vm }, opts).catch(() => undefined);
     return into;
+  }
+
+  /** A failed step leaves the guest running on the source and nothing on the destination. */
+  private async migrateLive(src: number, dst: number, instanceName: string, vm: MigratingVm, opts: { timeoutMs?: number }): Promise<AnswerBody> {
+    const prep = await this.send(dst, { type: 'PrepareMigration', vm }, opts);
+    if (!prep.result) return prep;
+    const abort = () => this.send(dst, { type: 'AbortMigration', instanceName }, opts).catch(() => undefined);
+    const out = await this.send(src, { type: 'MigrateVm', instanceName, target: prep['target'] as { host: string; port: number } }, opts)
+      .catch((e: Error) => ({ result: false as const, details: e.message }));
+    if (!out.result) {
+      await abort();
+      return out;
+    }
+    return this.send(dst, { type: 'ReceiveVm', vm: out['vm'] as MigratingVm }, opts);
   }
 
   private write(ws: WebSocket, m: ServerToAgent): void {

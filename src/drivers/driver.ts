@@ -54,6 +54,12 @@ export interface TemplateCreated {
   physicalSize: number;
 }
 
+/** Where the destination of a live migration listens for the guest's memory. */
+export interface MigrationTarget {
+  host: string;
+  port: number;
+}
+
 export interface HypervisorDriver {
   /** Post: the host's current capacity and identity; never changes VM state. */
   hostInfo(): Promise<HostInfo>;
@@ -65,10 +71,28 @@ export interface HypervisorDriver {
   rebootVm(instanceName: string): Promise<void>;
   /** Post: the hypervisor knows nothing of the VM (disks are kept); idempotent. */
   destroyVm(instanceName: string): Promise<void>;
-  /** Post: the VM no longer runs here; returns what the destination needs. Throws if not running. */
-  migrateOut(instanceName: string): Promise<MigratingVm>;
-  /** Post: the VM runs here with the migrated spec. */
+  /**
+   * Post: the VM no longer runs here; returns what the destination needs. Throws if not running.
+   * With `target` (live migration) the running guest's memory went to the destination prepared by
+   * `prepareMigrateIn`; on failure the VM still runs here and the error is thrown.
+   */
+  migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm>;
+  /** Post: the VM runs here with the migrated spec (after a live migration: the received guest runs on). */
   migrateIn(vm: MigratingVm): Promise<void>;
+  /**
+   * Live migration, for drivers that move a running guest (absent: the agent moves the spec only).
+   * `vmSpec`: the running VM's spec (it keeps running). `prepareMigrateIn`: a paused copy waits here
+   * for the memory at the returned target. `abortMigrateIn`: that copy is gone (idempotent).
+   */
+  vmSpec?(instanceName: string): Promise<MigratingVm>;
+  prepareMigrateIn?(vm: MigratingVm): Promise<MigrationTarget>;
+  abortMigrateIn?(instanceName: string): Promise<void>;
+  /**
+   * Post: the TCP port of the running VM's VNC server, which listens on 127.0.0.1 of its host
+   * only (the console proxy reaches it through the host); null when the VM does not run here.
+   * Absent for drivers without a console (the simulator).
+   */
+  vncPort?(instanceName: string): Promise<number | null>;
   /** Post: the disk is attached to the running or stopped VM; throws for an unknown VM. */
   attachVolume(instanceName: string, disk: DiskSpec): Promise<void>;
   /** Post: the disk is no longer attached; detaching an absent disk succeeds. */

@@ -98,7 +98,15 @@ export type AgentCommand =
   | { type: 'CheckHost'; hostUuid: string; privateIp: string | null }
   | { type: 'DestroyVm'; instanceName: string }
   /** Sent to the source host; the answer carries the VM so the server can hand it to the destination. */
-  | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number }
+  | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number; target?: { host: string; port: number } }
+  /** Live migration, step 1 on the source: the running VM's spec (`{ vm: null }` when its driver moves no memory). */
+  | { type: 'GetVmSpec'; instanceName: string }
+  /** Live migration, step 2 on the destination: a paused copy listens; answers `{ target: { host, port } }`. */
+  | { type: 'PrepareMigration'; vm: MigratingVm }
+  /** A failed live migration: the destination drops its paused copy. */
+  | { type: 'AbortMigration'; instanceName: string }
+  /** The VNC port of a running VM on its host's loopback: `{ host: '127.0.0.1', port }` (port null when it does not run there). */
+  | { type: 'GetVncPort'; instanceName: string }
   /** Sent to the destination host of a migration with the source's answer. */
   | { type: 'ReceiveVm'; vm: MigratingVm }
   | { type: 'AttachIso'; instanceName: string; isoPath?: string }
@@ -144,7 +152,7 @@ export type AgentCommand =
 
 export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
-  'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
+  'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'GetVmSpec', 'PrepareMigration', 'AbortMigration', 'GetVncPort', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
   'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
   'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
   'ApplyRouterConfig', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
