@@ -15,6 +15,7 @@ import type { Services } from '../index.js';
 import { SYSTEM_ACCOUNT_ID, ROOT_DOMAIN_ID, SYSTEM_USER_ID } from '../caller.js';
 import { describeImage, fetchImage } from './fetch-image.js';
 import { formatMatches, makeQcow2 } from './image-format.js';
+import { installTinyLinux, tinyLinuxParts, TINY_LINUX_SIZE } from '../../drivers/qemu/tiny-linux.js';
 
 export const BUILTIN_NAME = 'Nimbo Tiny Linux (default)';
 const GB = 1024 ** 3;
@@ -130,16 +131,32 @@ export class DownloadWorker {
     for (const s of stores) {
       if (have.has(s.zone_id!)) continue;
       have.add(s.zone_id!);
-      // TODO(#qemu): replace with a real kernel+initramfs boot image.
-      const img = makeQcow2(64 * 1024 * 1024);
       const dir = join(s.path!, 'template', 'tmpl', String(SYSTEM_ACCOUNT_ID), String(t.id));
       await mkdir(dir, { recursive: true });
       const dest = join(dir, 'nimbo-tiny-linux.qcow2');
-      await writeFile(dest, img);
+      const physical = await writeBuiltinImage(dest, this.logger);
       await insertId(k, this.db.dialect, 'template_store_refs', {
         template_id: t.id, image_store_id: s.id, zone_id: s.zone_id!, download_state: 'DOWNLOADED', download_pct: 100, error_str: null,
-        install_path: dest, size: 64 * 1024 * 1024, physical_size: img.length, source_ref_id: null, created: Date.now(), removed: null,
+        install_path: dest, size: TINY_LINUX_SIZE, physical_size: physical, source_ref_id: null, created: Date.now(), removed: null,
       });
     }
   }
+}
+
+/**
+ * The built-in template's file: the bootable Nimbo Tiny Linux when this machine has its parts
+ * (Debian kernel, busybox-static, syslinux, mtools, dosfstools, qemu-utils; built once per
+ * machine), else a blank qcow2 of the same size that only simulated hosts can "boot".
+ */
+async function writeBuiltinImage(dest: string, logger: Logger): Promise<number> {
+  if (typeof tinyLinuxParts() !== 'string') {
+    try {
+      return (await installTinyLinux(dest)).physicalSize;
+    } catch (e) {
+      logger.warn({ err: e }, 'Nimbo Tiny Linux could not be built; the built-in template is a blank disk');
+    }
+  }
+  const img = makeQcow2(TINY_LINUX_SIZE);
+  await writeFile(dest, img);
+  return img.length;
 }
