@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -32,6 +31,9 @@ import { seedCore, type AdminCredentials } from './services/identity/seed.js';
 import type { CoreServices, Services } from './services/index.js';
 import { AREAS } from './areas.js';
 import type { Lifecycle } from './area.js';
+import { ManagementServerRegistry, advertisedAddress } from './services/farm/registry.service.js';
+import { SchedulerLeases } from './services/farm/leases.js';
+import { lockSqliteFile } from './services/farm/sqlite-lock.js';
 
 export const VERSION = '0.1.0';
 
@@ -71,6 +73,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   mkdirSync(opts.dataDir, { recursive: true });
   const logger = opts.logLevel === false ? pino({ level: 'silent' }) : pino({ level: opts.logLevel ?? 'info' });
   const db = openDb(opts.dbUrl, opts.dataDir);
+  const sqliteFile = db.dialect === 'sqlite' ? db.describe.replace(/^sqlite:/, '') : undefined;
+  let unlock: () => void;
+  try {
+    unlock = sqliteFile && sqliteFile !== ':memory:' ? lockSqliteFile(sqliteFile) : () => undefined;
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   await migrate(db, (m) => logger.info(m));
   const firstStartCredentials = await seedCore(db, opts.adminPassword);
 
@@ -92,8 +102,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
     roles.invalidate();
   };
   const jobs = new JobService(db, events, scoper, { msid, log: (msg, err) => logger.error({ err }, msg) });
+  const o = opts.options ?? {};
+  const setting = (name: string, env: string, dflt: number) => Number(o[name] ?? process.env[env] ?? dflt);
+  const farm = new ManagementServerRegistry(db, {
+    msid, version: VERSION, address: advertisedAddress(opts.host ?? '0.0.0.0', o['serverAddress'] ?? process.env['NIMBO_SERVER_ADDRESS']),
+    heartbeatMs: setting('farmHeartbeatMs', 'NIMBO_FARM_HEARTBEAT_MS', 5_000), downAfterMs: setting('farmDownAfterMs', 'NIMBO_FARM_DOWN_AFTER_MS', 30_000),
+    log: (msg, err) => logger.warn({ err }, msg),
+  });
+  const leases = new SchedulerLeases(db, msid, farm.o.downAfterMs);
   const core: CoreServices = {
-    config, events, eventQueries: new EventQueryService(db, scoper), scoper, domains, accounts, users, auth, roles, jobs, msid,
+    config, events, eventQueries: new EventQueryService(db, scoper), scoper, domains, accounts, users, auth, roles, jobs, msid, farm, leases,
   };
   // Areas add their services below, each seeing everything wired before it.
   const services = core as Services;
@@ -132,10 +150,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const l of lifecycles) await l.start();
       // Jobs this server left unfinished are resumed or failed once everything runs again.
       for (const row of await jobs.orphans()) await dispatcher.resume(row);
-      const now = Date.now();
-      const up = { name: hostname(), service_ip: host, version: VERSION, state: 'Up', last_seen: now, started: now };
-      const updated = await db.kysely.updateTable('management_servers').set(up).where('msid', '=', msid).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) await db.kysely.insertInto('management_servers').values({ uuid: msid, msid, ...up }).execute();
+      await farm.register(actual);
       return { port: actual, url: `http://localhost:${actual}/client/api` };
     },
     async close() {
@@ -143,8 +158,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (integration) await integration.close();
       for (const l of [...lifecycles].reverse()) await l.stop().catch((err) => logger.error({ err }, 'stop failed'));
       await jobs.drain();
-      await db.kysely.updateTable('management_servers').set({ state: 'Down', last_seen: Date.now() }).where('msid', '=', msid).execute().catch(() => {});
+      await leases.releaseAll().catch(() => {});
+      await farm.stop().catch(() => {});
       await db.close();
+      unlock();
     },
   };
 }

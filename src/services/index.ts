@@ -12,6 +12,8 @@ import type { AuthService } from './identity/auth.service.js';
 import type { RoleService } from './identity/role.service.js';
 import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
+import type { ManagementServerRegistry } from './farm/registry.service.js';
+import type { SchedulerLeases } from './farm/leases.js';
 import type { InfraServices } from './infra/area.js';
 import type { AgentsServices } from '../agents/area.js';
 import type { OfferingsServices } from './offerings/area.js';
@@ -39,6 +41,10 @@ export interface CoreServices {
   jobs: JobService;
   /** Id of this management server process. */
   msid: string;
+  /** The servers sharing this database (heartbeats, listManagementServers). */
+  farm: ManagementServerRegistry;
+  /** Farm-wide schedulers run where `leases.holds(name)`. */
+  leases: SchedulerLeases;
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */

@@ -153,6 +153,18 @@ export interface ManagementServersTable {
   state: string;
   last_seen: number;
   started: number;
+  stopped: number | null;
+  /** Where the other servers of a farm forward agent commands for this server's hosts. */
+  internal_url: string | null;
+  /** Key those forwarded commands are signed with (HMAC); never shown by the API. */
+  internal_key: string | null;
+}
+
+/** One row per farm-wide scheduler: the server that runs it until `expires`. */
+export interface SchedulerLeasesTable {
+  name: string;
+  holder: string;
+  expires: number;
 }
 
 export interface CoreTables {
@@ -167,4 +179,5 @@ export interface CoreTables {
   configuration: ConfigurationTable;
   config_overrides: ConfigOverridesTable;
   management_servers: ManagementServersTable;
+  scheduler_leases: SchedulerLeasesTable;
 }

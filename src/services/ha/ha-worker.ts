@@ -64,6 +64,8 @@ export class HaWorker {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
+      // One server of a farm investigates hosts and restarts VMs (the lease's holder).
+      if (!(await this.services.leases.holds('ha'))) return;
       const k = this.db.kysely;
       const cols = ['id', 'uuid', 'name', 'status', 'private_ip', 'zone_id', 'pod_id', 'cluster_id'] as const;
       for (const h of await k.selectFrom('hosts').select(cols).where('type', '=', 'Routing').where('removed', 'is', null).where('status', '=', 'Alert').execute()) {

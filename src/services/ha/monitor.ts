@@ -52,6 +52,8 @@ export class AlertMonitor {
     if (this.running) return;
     this.running = true;
     try {
+      // One server of a farm raises alerts (the lease's holder), so each is raised once.
+      if (!(await this.services.leases.holds('alerts'))) return;
       await this.hosts();
       const period = (await this.services.config.getNumber('capacity.check.period')) || 300_000;
       if (Date.now() - this.lastCapacity >= period) {

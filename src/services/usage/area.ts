@@ -38,6 +38,8 @@ export const USAGE_AREA: Area = {
       if (running || !(await services.config.getBoolean('enable.usage.server'))) return;
       running = true;
       try {
+        // Periods are claimed once per farm anyway; the lease keeps the other servers idle.
+        if (!(await services.leases.holds('usage'))) return;
         await usageJob.runDue();
       } catch (e) {
         log.warn({ err: e }, 'usage job failed; it resumes at the next tick');

@@ -35,6 +35,7 @@ export const VMS_AREA: Area = {
       if (running) return;
       running = true;
       try {
+        if (!(await services.leases.holds('expunge'))) return;
         const delay = (await services.config.getNumber('expunge.delay')) * 1000;
         const due = await db.kysely.selectFrom('vm_instances').select('id').where('state', '=', 'Destroyed').where('removed', 'is', null)
           .where('state_changed', '<=', Date.now() - delay).limit(100).execute();

@@ -28,6 +28,7 @@ import registerUserKeys from './registerUserKeys.js';
 import getUserKeys from './getUserKeys.js';
 import listRoles from './listRoles.js';
 import listEvents from './listEvents.js';
+import listManagementServers from './listManagementServers.js';
 import listEventTypes from './listEventTypes.js';
 import archiveEvents from './archiveEvents.js';
 import deleteEvents from './deleteEvents.js';
@@ -40,6 +41,6 @@ export const CORE_COMMANDS: AnyCommand[] = [
   createAccount, updateAccount, deleteAccount, disableAccount, enableAccount, lockAccount, listAccounts,
   createUser, updateUser, deleteUser, disableUser, enableUser, lockUser, listUsers, getUser, registerUserKeys, getUserKeys,
   listRoles,
-  listEvents, listEventTypes, archiveEvents, deleteEvents,
+  listEvents, listEventTypes, listManagementServers, archiveEvents, deleteEvents,
   listConfigurations, updateConfiguration,
 ];

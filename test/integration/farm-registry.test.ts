@@ -1,0 +1,121 @@
+/**
+ * The management server farm (issue #12), first pieces: servers sharing a PostgreSQL or
+ * MariaDB database register and heartbeat (listManagementServers), a silent one is Down,
+ * schedulers' leases go to exactly one server, and SQLite refuses a second server.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { SchedulerLeases } from '../../src/services/farm/leases.js';
+import { dialectsUnderTest } from '../helpers/databases.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
+
+const FAST = { farmHeartbeatMs: '200', farmDownAfterMs: '3000' };
+
+for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
+  describe(`management server farm registry (${dialect})`, () => {
+    let s: TestServer;
+    let b: App | undefined;
+    const dirs: string[] = [];
+    after(async () => {
+      await b?.close();
+      await s?.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+
+    it('lists every server sharing the database with its heartbeat state, and a silent one as Down', async () => {
+      s = await startServer(dialect, { options: FAST });
+      const dir = mkdtempSync(join(tmpdir(), 'nimbo-farm-b-'));
+      dirs.push(dir);
+      b = await createApp({ dataDir: dir, dbUrl: s.db.url, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: 'false', ...FAST } });
+      await b.listen();
+      const list = (await s.admin.ok('listManagementServers'))['managementserver'] as Array<Record<string, any>>;
+      assert.equal(list.length, 2);
+      assert.deepEqual(list.map((m) => m.state), ['Up', 'Up']);
+      assert.ok(list.every((m) => m.version === '0.1.0' && m.ipaddress === '127.0.0.1' && m.serviceip === '127.0.0.1' && m.lastserverstart));
+      assert.deepEqual(new Set(list.map((m) => m.id)), new Set([s.app.services.msid, b.services.msid]));
+      const withPeers = (await s.admin.ok('listManagementServers', { id: b.services.msid, peers: true }))['managementserver'];
+      assert.equal(withPeers.length, 1);
+      assert.equal(withPeers[0].peers.length, 1);
+      assert.equal(withPeers[0].peers[0].peerid, s.app.services.msid);
+      assert.equal(withPeers[0].peers[0].peerstate, 'Up');
+
+      // The heartbeat keeps last_seen moving.
+      const seen = async () => Number((await s.app.db.kysely.selectFrom('management_servers').select('last_seen').where('msid', '=', b!.services.msid).executeTakeFirstOrThrow()).last_seen);
+      const first = await seen();
+      await until('a second heartbeat', async () => (await seen()) > first, 20_000, 100);
+
+      // A server whose heartbeat stops (as after kill -9) turns Down once the window passes.
+      const ghostId = randomUUID();
+      await s.app.db.kysely.insertInto('management_servers').values({ uuid: ghostId, msid: ghostId, name: 'ghost', service_ip: '10.0.0.9', version: '0.0.9', state: 'Up', last_seen: Date.now() - 60_000, started: Date.now() - 120_000, stopped: null, internal_url: null, internal_key: null }).execute();
+      const ghost = (await s.admin.ok('listManagementServers', { id: ghostId }))['managementserver'][0];
+      assert.equal(ghost.state, 'Down');
+      assert.equal(ghost.version, '0.0.9');
+      await until('the heartbeat writes the ghost Down', async () => (await s.app.db.kysely.selectFrom('management_servers').select('state').where('msid', '=', ghostId).executeTakeFirstOrThrow()).state === 'Down', 20_000, 100);
+
+      // An orderly stop says Down with the stop time.
+      const bId = b.services.msid;
+      await b.close();
+      b = undefined;
+      const stopped = (await s.admin.ok('listManagementServers', { id: bId }))['managementserver'][0];
+      assert.equal(stopped.state, 'Down');
+      assert.ok(stopped.lastserverstop);
+      // Not for users.
+      const user = await s.newAccount();
+      assert.equal((await user.call('listManagementServers')).status, 432);
+    });
+
+    it('gives each scheduler lease to exactly one server until it expires or is released', async () => {
+      const db = s.app.db;
+      const a = new SchedulerLeases(db, 'server-a', 1000);
+      const c = new SchedulerLeases(db, 'server-c', 1000);
+      const t0 = Date.now();
+      // Both race for a lease that does not exist yet, many times over: one winner.
+      const firsts = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? a : c).holds('race', t0)));
+      const winners = new Set(firsts.map((won, i) => (won ? (i % 2 ? 'a' : 'c') : '')).filter(Boolean));
+      assert.equal(winners.size, 1, JSON.stringify(firsts));
+      const [holder, other] = winners.has('a') ? [a, c] : [c, a];
+      assert.equal(await other.holds('race', t0 + 500), false);
+      assert.equal(await holder.holds('race', t0 + 600), true);
+      // The holder stops renewing (it died): once expired the other takes it, and the old holder has lost it.
+      assert.equal(await other.holds('race', t0 + 1700), true);
+      assert.equal(await holder.holds('race', t0 + 1800), false);
+      // An orderly stop releases at once.
+      await other.releaseAll();
+      assert.equal(await holder.holds('race', t0 + 1900), true);
+      const rows = await db.kysely.selectFrom('scheduler_leases').selectAll().where('name', '=', 'race').execute();
+      assert.equal(rows.length, 1);
+      // The running server holds its real schedulers (HA, alerts).
+      await until('the HA and alert schedulers hold their leases', async () => {
+        const held = await db.kysely.selectFrom('scheduler_leases').select(['name', 'holder']).where('holder', '=', s.app.services.msid).execute();
+        const names = new Set(held.map((r) => r.name));
+        return names.has('ha') && names.has('alerts');
+      }, 20_000, 100);
+    });
+  });
+}
+
+if (dialectsUnderTest().includes('sqlite')) {
+  describe('SQLite serves a single management server', () => {
+    let s: TestServer;
+    after(async () => s?.close());
+    it('refuses a second server on the same database file with a clear message, and allows it after the first stops', async () => {
+      s = await startServer('sqlite');
+      await assert.rejects(
+        createApp({ dataDir: s.db.dataDir, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', demoZone: 'false' } }),
+        /Another nimbo server \(pid \d+\) is already using the SQLite database .*nimbo\.sqlite.*PostgreSQL or MariaDB/,
+      );
+      await s.app.close();
+      const again = await createApp({ dataDir: s.db.dataDir, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: 'false' } });
+      await again.listen();
+      assert.equal((await again.db.kysely.selectFrom('management_servers').select('state').executeTakeFirstOrThrow()).state, 'Up');
+      await again.close();
+      s.app.close = async () => undefined;
+    });
+  });
+}
