@@ -128,6 +128,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const reg = registry();
   const dispatcher = new Dispatcher(reg, services, resolverFor(db), logger);
   const api = new ApiHandler(reg, dispatcher, services, logger);
+  jobs.leaseMs = farm.o.downAfterMs;
+  // Each heartbeat keeps our jobs leased and takes over those of servers that died.
+  farm.onHeartbeat(async (now) => {
+    await jobs.renewLeases(now);
+    if (db.dialect === 'sqlite') return;
+    for (const row of await jobs.claimExpired(now)) {
+      logger.warn({ job: row.uuid, cmd: row.cmd }, 'taking over a job whose management server stopped heartbeating');
+      await dispatcher.resume(row);
+    }
+  });
   const http = buildApiServer(api, { logger: false });
   for (const h of routeHooks) h(http);
   registerUi(http);

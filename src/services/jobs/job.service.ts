@@ -3,6 +3,12 @@
  * returns; the work runs in this process; the final status, result and Completed event are
  * written in one transaction. On start-up, jobs left in progress by this server are either
  * resumed (their command is declared resumable) or failed with a clear message.
+ *
+ * In a farm (PostgreSQL/MariaDB) a job is also leased: `lease_until` is renewed with the
+ * server's heartbeat, and a job whose lease ran out (its server died) is claimed by another
+ * server with `FOR UPDATE SKIP LOCKED` and resumed or failed there. Failing an interrupted
+ * job first runs the compensation registered for its instance type (e.g. a VM left Starting
+ * is settled from what its host reports).
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/dialect.js';
@@ -41,12 +47,18 @@ export interface SubmitSpec {
   ownerDomainId?: number | undefined;
 }
 
+/** Puts an entity an interrupted job left half-way into a stable state (best effort). */
+export type Compensation = (instanceUuid: string, job: Selectable<AsyncJobsTable>) => Promise<void>;
+
 export type JobWork = (job: { uuid: string; id: number; progress(n: number): Promise<void> }) => Promise<JobOutcome>;
 
 export class JobService {
   readonly msid: string;
   private running = new Map<string, Promise<void>>();
   private readonly log: (msg: string, err?: unknown) => void;
+  /** How long a job's lease lasts past the last heartbeat (farm databases only). */
+  leaseMs = 30_000;
+  private readonly compensations = new Map<string, Compensation>();
 
   constructor(
     private readonly db: Db,
@@ -56,6 +68,16 @@ export class JobService {
   ) {
     this.msid = opts.msid;
     this.log = opts.log ?? (() => {});
+  }
+
+  /** A single SQLite server owns every job; leases matter only on a shared database. */
+  private get farm(): boolean {
+    return this.db.dialect !== 'sqlite';
+  }
+
+  /** Registers the compensation run when a job on this instance type is interrupted. */
+  onInterrupted(instanceType: string, fn: Compensation): void {
+    this.compensations.set(instanceType, fn);
   }
 
   /** Writes the job row (and its Scheduled event), then starts the work. */
@@ -76,7 +98,7 @@ export class JobService {
         uuid, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, cmd: spec.cmd, cmd_info: JSON.stringify(spec.params),
         status: JOB_STATUS.IN_PROGRESS, process_status: 0, result_code: 0, result_type: null, result: null,
         instance_type: spec.instanceType ?? null, instance_uuid: spec.instanceUuid ?? null, start_event_id: startEventId,
-        msid: this.msid, lease_until: null, created: now, updated: now, completed: null,
+        msid: this.msid, lease_until: this.farm ? now + this.leaseMs : null, created: now, updated: now, completed: null,
       });
     });
     this.start(id, uuid, spec, work);
@@ -114,11 +136,17 @@ export class JobService {
   private async finish(id: number, o: JobOutcome, spec: SubmitSpec, startId: number | null, owner: { accountId: number; domainId: number }): Promise<void> {
     const now = Date.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      await trx
+      let q = trx
         .updateTable('async_jobs')
         .set({ status: o.ok ? JOB_STATUS.SUCCEEDED : JOB_STATUS.FAILED, result_code: o.ok ? 0 : o.code, result_type: o.type, result: JSON.stringify(o.result ?? null), updated: now, completed: now })
-        .where('id', '=', id)
-        .execute();
+        .where('id', '=', id);
+      // A job another server took over (our lease ran out) is that server's to finish.
+      if (this.farm) q = q.where('status', '=', JOB_STATUS.IN_PROGRESS).where('msid', '=', this.msid);
+      const done = await q.executeTakeFirst();
+      if (this.farm && Number(done.numUpdatedRows) === 0) {
+        this.log(`job ${id} was taken over by another management server; its outcome here is dropped`);
+        return;
+      }
       if (spec.eventType && o.ok && startId !== null && spec.instanceUuid) {
         // The action already wrote its Completed event in its own transaction: adopt it as
         // the job's, so a job has exactly Scheduled, Started and Completed (as in CloudStack).
@@ -153,25 +181,53 @@ export class JobService {
    * marked Down, claimed for this server: hand each to `resume`, which re-runs or fails it.
    */
   async orphans(): Promise<Selectable<AsyncJobsTable>[]> {
-    let q = this.db.kysely.selectFrom('async_jobs').selectAll().where('status', '=', JOB_STATUS.IN_PROGRESS);
-    // A single SQLite server owns every job; in a farm only ours and those of stopped servers.
-    if (this.db.dialect !== 'sqlite') {
-      q = q.where((eb) =>
-        eb.or([
-          eb('msid', '=', this.msid),
-          eb('msid', 'is', null),
-          eb('msid', 'in', eb.selectFrom('management_servers').select('msid').where('state', '=', 'Down')),
-        ]),
-      );
+    // In a farm only ours and those whose lease ran out (their server died or stopped).
+    if (this.farm) {
+      const all: Selectable<AsyncJobsTable>[] = [];
+      for (let batch = await this.claimExpired(Date.now(), true); ; batch = await this.claimExpired(Date.now(), true)) {
+        all.push(...batch);
+        if (batch.length < 100) return all;
+      }
     }
-    const rows = await q.execute();
+    // A single SQLite server owns every job.
+    const rows = await this.db.kysely.selectFrom('async_jobs').selectAll().where('status', '=', JOB_STATUS.IN_PROGRESS).execute();
     if (rows.length) {
       await this.db.kysely.updateTable('async_jobs').set({ msid: this.msid, updated: Date.now() }).where('id', 'in', rows.map((r) => r.id)).execute();
     }
     return rows;
   }
 
+  /** Extends the lease of every job this server runs (called with each heartbeat). */
+  async renewLeases(now = Date.now()): Promise<void> {
+    if (!this.farm) return;
+    await this.db.kysely.updateTable('async_jobs').set({ lease_until: now + this.leaseMs }).where('msid', '=', this.msid).where('status', '=', JOB_STATUS.IN_PROGRESS).execute();
+  }
+
+  /**
+   * Claims in-progress jobs whose lease ran out (and, at start-up, those our previous run
+   * left): rows locked by another server's claim are skipped, so each job goes to one server.
+   */
+  async claimExpired(now = Date.now(), includeOwn = false, limit = 100): Promise<Selectable<AsyncJobsTable>[]> {
+    return this.db.kysely.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('async_jobs').selectAll().where('status', '=', JOB_STATUS.IN_PROGRESS)
+        .where((eb) => {
+          // No lease: written by a server of an older version, taken over only once that one is Down.
+          const unleasedOfGone = eb.and([eb('lease_until', 'is', null), eb('msid', 'not in', eb.selectFrom('management_servers').select('msid').where('state', '=', 'Up'))]);
+          const expired = eb.or([eb('lease_until', '<', now), unleasedOfGone]);
+          const others = eb.or([eb('msid', '!=', this.msid), eb('msid', 'is', null)]);
+          return includeOwn ? eb.or([eb('msid', '=', this.msid), eb('msid', 'is', null), expired]) : eb.and([others, expired]);
+        })
+        .orderBy('id').limit(limit).forUpdate().skipLocked().execute();
+      if (rows.length) {
+        await trx.updateTable('async_jobs').set({ msid: this.msid, lease_until: now + this.leaseMs, updated: now }).where('id', 'in', rows.map((r) => r.id)).execute();
+      }
+      return rows.map((r) => ({ ...r, msid: this.msid }));
+    });
+  }
+
   async failOrphan(row: Selectable<AsyncJobsTable>, caller: Caller, reason: string): Promise<void> {
+    const fix = row.instance_type && row.instance_uuid ? this.compensations.get(row.instance_type) : undefined;
+    if (fix) await fix(row.instance_uuid!, row).catch((err) => this.log(`compensating interrupted job ${row.uuid} failed`, err));
     const spec: SubmitSpec = { cmd: row.cmd, caller, params: {}, instanceType: row.instance_type ?? undefined, instanceUuid: row.instance_uuid ?? undefined };
     await this.finish(row.id, { ok: false, code: 530, type: 'object', result: { errorcode: 530, errortext: reason } }, spec, row.start_event_id, { accountId: row.account_id, domainId: row.domain_id });
   }

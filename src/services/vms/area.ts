@@ -7,6 +7,7 @@ import type { Area } from '../../area.js';
 import { SYSTEM_ACCOUNT_ID, SYSTEM_USER_ID, ROOT_DOMAIN_ID, type Caller } from '../caller.js';
 import { agentsOf, toReports } from './agent-port.js';
 import { VmService } from './vm.service.js';
+import { VmSettler } from './vm-settle.js';
 
 export interface VmsServices {
   /** Deploy, lifecycle and edits of guest VMs. */
@@ -23,6 +24,9 @@ export const VMS_AREA: Area = {
   async create({ db, services, logger }) {
     const vms = new VmService(db, services);
     const log = logger.child({ area: 'vms' });
+    // A VM job interrupted by a server's death leaves no VM Starting or Stopping behind.
+    const settler = new VmSettler(db, services, vms.ops, SYSTEM_CALLER, (msg, err) => log.warn({ err }, msg));
+    services.jobs.onInterrupted('VirtualMachine', (uuid) => settler.settle(uuid));
 
     services.accounts.addCleanupHook(async (accountId, caller) => {
       const rows = await db.kysely.selectFrom('vm_instances').select('id').where('account_id', '=', accountId).where('removed', 'is', null).execute();
@@ -62,6 +66,7 @@ export const VMS_AREA: Area = {
           timer.unref();
         },
         async stop() {
+          settler.stop();
           if (timer) clearInterval(timer);
         },
       },
