@@ -125,6 +125,8 @@ export class VmOps {
     requireState(vm, ['Destroyed', 'Error', 'Expunging'], 'expunge');
     const r = await transition(this.db.kysely, ref(vm), 'ExpungeOperation');
     vm = { ...vm, ...r };
+    // The hypervisor forgets the VM too (a real host keeps a stopped guest's definition, console log and rules).
+    if (vm.last_host_id !== null) await agentSend(this.services, vm.last_host_id, { type: 'DestroyVm', instanceName: vm.instance_name }).catch(() => undefined);
     const all = await volumesOf(this.db, vm.id);
     const vols = all.filter((v) => v.volume_type === 'ROOT');
     for (const v of vols) {
