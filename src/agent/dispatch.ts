@@ -1,7 +1,8 @@
 /** Protocol command → driver call, one exhaustive switch; a thrown error becomes `result: false`. */
 import type { HypervisorDriver } from '../drivers/driver.js';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
-import type { AgentCommand, AnswerBody } from '../protocol/messages.js';
+import type { AgentCommand, AnswerBody, HostStats } from '../protocol/messages.js';
+import type { VmStats } from '../drivers/driver.js';
 
 export async function dispatch(d: HypervisorDriver, cmd: AgentCommand): Promise<AnswerBody> {
   try {
@@ -82,6 +83,10 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       return { ...(await d.createTemplate(c)) };
     case 'GetVmStats':
       return { stats: await d.vmStats(c.instanceNames) };
+    case 'GetStats': {
+      const vms = await d.vmStats();
+      return { host: d.hostStats ? await d.hostStats() : await hostStatsFromVms(d, vms), vms };
+    }
     case 'GetVmStates':
       return { vms: await d.vmStates() };
     case 'GetHostInfo':
@@ -108,4 +113,24 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       throw new Error(`Unsupported command ${(never as { type: string }).type}`);
     }
   }
+}
+
+/**
+ * A driver that cannot measure its host is described by its running VMs: memory and network
+ * are their sums; CPU counts each VM's percentage as one core's worth (VmStats carries no vCPU
+ * count), against the host's cores, so it never overstates a host.
+ */
+export async function hostStatsFromVms(d: HypervisorDriver, vms: VmStats[]): Promise<HostStats> {
+  const info = await d.hostInfo();
+  let cpu = 0;
+  let memKiB = 0;
+  let rx = 0;
+  let tx = 0;
+  for (const v of vms) {
+    cpu += v.cpuUsedPercent;
+    memKiB += v.memoryKiB;
+    rx += v.networkReadKiB;
+    tx += v.networkWriteKiB;
+  }
+  return { cpuUsedPercent: Math.min(100, cpu / Math.max(1, info.cpus)), memoryUsed: Math.min(info.memory, memKiB * 1024), networkReadKiB: rx, networkWriteKiB: tx };
 }

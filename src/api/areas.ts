@@ -17,5 +17,6 @@ import { SNAPSHOTS_COMMANDS } from './commands/snapshots/index.js';
 import { ALERTS_COMMANDS } from './commands/alerts/index.js';
 import { USAGE_COMMANDS } from './commands/usage/index.js';
 import { QUOTA_COMMANDS } from './commands/quota/index.js';
+import { METRICS_COMMANDS } from './commands/metrics/index.js';
 
-export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['routers', ROUTERS_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS], ['alerts', ALERTS_COMMANDS], ['usage', USAGE_COMMANDS], ['quota', QUOTA_COMMANDS]];
+export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['routers', ROUTERS_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS], ['alerts', ALERTS_COMMANDS], ['metrics', METRICS_COMMANDS], ['usage', USAGE_COMMANDS], ['quota', QUOTA_COMMANDS]];

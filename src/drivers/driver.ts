@@ -4,7 +4,7 @@
  * calls. Every method either fulfils its postcondition or throws an Error whose message is
  * returned to the server as the answer's `details`.
  */
-import type { DiskSpec, HostInfo, MigratingVm, NicSpec, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
+import type { DiskSpec, HostInfo, HostStats, MigratingVm, NicSpec, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
 
 export interface StartSpec {
   instanceName: string;
@@ -16,6 +16,11 @@ export interface StartSpec {
   nics?: NicSpec[] | undefined;
 }
 
+/**
+ * One VM's statistics as CloudStack's VmStatsEntry: CPU use in percent of the VM's vCPUs, and
+ * KiB / I/O operations moved since the previous sample (what KVM's getVmStat reports).
+ * The optional fields are reported by drivers that can see them.
+ */
 export interface VmStats {
   instanceName: string;
   cpuUsedPercent: number;
@@ -24,6 +29,12 @@ export interface VmStats {
   diskWriteKiB: number;
   networkReadKiB: number;
   networkWriteKiB: number;
+  diskReadIOs?: number;
+  diskWriteIOs?: number;
+  /** Memory the guest reports free (balloon driver), KiB. */
+  memoryIntFreeKiB?: number;
+  /** The balloon target, KiB. */
+  memoryTargetKiB?: number;
 }
 
 export interface VolumeCreated {
@@ -134,6 +145,11 @@ export interface HypervisorDriver {
   createVolumeFromSnapshot(p: { volumeUuid: string; poolPath: string; size: number; chain: string[] }): Promise<VolumeCreated>;
   /** Post: a template image under `installDir` made from a backup chain or from a volume's disk. */
   createTemplate(p: { templateUuid: string; storeUrl: string; installDir: string; chain?: string[] | undefined; volumePath?: string | undefined; size: number }): Promise<TemplateCreated>;
+  /**
+   * Post: the host's current use (CPU, memory, network). Optional: without it the agent sums
+   * the VMs' statistics against the host's capacity.
+   */
+  hostStats?(): Promise<HostStats>;
   /** Post: statistics of the named (or all running) VMs; unknown names are skipped. */
   vmStats(instanceNames?: string[]): Promise<VmStats[]>;
   /**

@@ -22,6 +22,19 @@ export interface HostInfo {
   arch: string;
 }
 
+/** A host's current use (CloudStack's HostStatsEntry), answered with its VMs' by `GetStats`. */
+export interface HostStats {
+  /** Percent of the host's CPU capacity in use. */
+  cpuUsedPercent: number;
+  /** Bytes. */
+  memoryUsed: number;
+  /** KiB received / sent since the previous sample. */
+  networkReadKiB: number;
+  networkWriteKiB: number;
+  /** One-minute load average divided by the number of cores, when known. */
+  cpuLoadAverage?: number;
+}
+
 export type PowerState = 'Running' | 'Stopped';
 
 export interface VmState {
@@ -137,6 +150,8 @@ export type AgentCommand =
   /** A template on secondary storage made from a backup chain or from a (stopped) volume; answers `{ path, size, physicalSize }`. */
   | { type: 'CreateTemplate'; templateUuid: string; storeUrl: string; installDir: string; chain?: string[]; volumePath?: string; size: number }
   | { type: 'GetVmStats'; instanceNames?: string[] }
+  /** The monitoring collector's one round trip per host: `{ host: HostStats, vms: VmStats[] }` (running VMs). */
+  | { type: 'GetStats' }
   | { type: 'GetVmStates' }
   | { type: 'GetHostInfo' }
   /** Replaces the VM's security-group rule set; answers `{ version }` of the set in force. */
@@ -154,7 +169,7 @@ export type AgentCommandType = AgentCommand['type'];
 export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'GetVmSpec', 'PrepareMigration', 'AbortMigration', 'GetVncPort', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
   'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
-  'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
+  'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
   'ApplyRouterConfig', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
 ];
 

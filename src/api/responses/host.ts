@@ -1,4 +1,4 @@
-/** Wire shapes of hosts and simulator mocks, with their mappers. */
+/** Wire shapes of hosts and simulator mocks, with their mappers (a host's measured use is added from `stats.ts`). */
 import { defineResponse, wireDate, type Wire } from './define.js';
 import type { HostRow } from '../../services/hosts/host.queries.js';
 import type { MockRow } from '../../agents/simulator-mocks.js';
@@ -10,7 +10,7 @@ export const hostResponse = defineResponse({
     id: 'string', name: 'string', state: 'string', disconnected: 'date', type: 'string', oscategoryid: 'string', oscategoryname: 'string',
     ipaddress: 'string', zoneid: 'string', zonename: 'string', podid: 'string', podname: 'string', version: 'string', hypervisor: 'string',
     cpusockets: 'integer', cpunumber: 'integer', cpuspeed: 'long', cpuallocated: 'string', cpuallocatedvalue: 'long', cpuallocatedpercentage: 'string',
-    cpuallocatedwithoverprovisioning: 'string', cpuused: 'string', cpuwithoverprovisioning: 'string', memorytotal: 'long', memorywithoverprovisioning: 'string',
+    cpuallocatedwithoverprovisioning: 'string', cpuused: 'string', cpuloadaverage: 'double', networkkbsread: 'long', networkkbswrite: 'long', cpuwithoverprovisioning: 'string', memorytotal: 'long', memorywithoverprovisioning: 'string',
     memoryallocated: 'long', memoryallocatedpercentage: 'string', memoryallocatedbytes: 'long', memoryused: 'long', disksizetotal: 'long',
     disksizeallocated: 'long', capabilities: 'string', lastpinged: 'date', managementserverid: 'string', clusterid: 'string', clustername: 'string',
     clustertype: 'string', islocalstorageactive: 'boolean', created: 'date', events: 'string', hosttags: 'string', explicithosttags: 'string',
@@ -31,9 +31,9 @@ export function toHost(h: HostRow, o: { osCategoryUuid?: string | undefined; osC
     oscategoryname: o.osCategoryName, ipaddress: h.private_ip ?? undefined, zoneid: h.zone_uuid, zonename: h.zone_name, podid: h.pod_uuid,
     podname: h.pod_name, version: '4.20.0', hypervisor: h.hypervisor_type, cpusockets: Number(h.cpu_sockets), cpunumber: Number(h.cpus),
     cpuspeed: Number(h.cpu_speed), cpuallocated: pct(cpuAlloc, cpuTotal), cpuallocatedvalue: cpuAlloc, cpuallocatedpercentage: pct(cpuAlloc, cpuTotal),
-    cpuallocatedwithoverprovisioning: pct(cpuAlloc, cpuTotal), cpuused: pct(cpuAlloc, cpuTotal), cpuwithoverprovisioning: String(cpuTotal),
+    cpuallocatedwithoverprovisioning: pct(cpuAlloc, cpuTotal), cpuwithoverprovisioning: String(cpuTotal),
     memorytotal: mem, memorywithoverprovisioning: String(mem), memoryallocated: memAlloc, memoryallocatedpercentage: pct(memAlloc, mem),
-    memoryallocatedbytes: memAlloc, memoryused: memAlloc, disksizetotal: Number(h.local_storage), disksizeallocated: 0,
+    memoryallocatedbytes: memAlloc, disksizetotal: Number(h.local_storage), disksizeallocated: 0,
     capabilities: 'hvm', lastpinged: wireDate(h.last_ping), managementserverid: h.mgmt_server_id ?? undefined, clusterid: h.cluster_uuid,
     clustername: h.cluster_name, clustertype: h.cluster_type, islocalstorageactive: false, created: wireDate(h.created), events: 'AgentConnected; AgentDisconnected; PingTimeout; Remove; ShutdownRequested; Ping; HostDown; ManagementServerDown',
     hosttags: h.host_tags ?? undefined, explicithosttags: h.host_tags ?? undefined, istagarule: false, resourcestate: h.resource_state,

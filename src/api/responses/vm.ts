@@ -2,6 +2,7 @@
 import { isRootAdmin, type Caller } from '../../services/caller.js';
 import type { NicView, VmView } from '../../services/vms/vm-query.js';
 import { defineResponse, wireDate, type Wire } from './define.js';
+import { VM_STATS_FIELDS } from './stats.js';
 
 export const userVmResponse = defineResponse({
   objectName: 'virtualmachine',
@@ -15,6 +16,7 @@ export const userVmResponse = defineResponse({
     rootdeviceid: 'long', rootdevicetype: 'string', securitygroup: 'set', password: 'string', nic: 'set', hypervisor: 'string',
     instancename: 'string', details: 'map', keypairs: 'string', affinitygroup: 'set', displayvm: 'boolean', isdynamicallyscalable: 'boolean',
     userdata: 'string', vmtype: 'string', tags: 'set',
+    ...VM_STATS_FIELDS,
   },
 });
 

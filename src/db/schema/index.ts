@@ -12,7 +12,8 @@ import type { TemplatesTables } from './templates.js';
 import type { SnapshotsTables } from './snapshots.js';
 import type { SecurityGroupsTables } from './security-groups.js';
 import type { HaTables } from './ha.js';
+import type { StatsTables } from './stats.js';
 import type { RoutersTables } from './routers.js';
 import type { UsageTables } from './usage.js';
 
-export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & RoutersTables & UsageTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & StatsTables & RoutersTables & UsageTables;

@@ -15,7 +15,7 @@ const ALIASES: Record<string, string> = {
   ResizeVolumeCommand: 'ResizeVolume', MigrateVolumeCommand: 'MigrateVolume', CopyVolumeCommand: 'CopyVolume', GetVolumeStatsCommand: 'GetVolumeStats',
   CreateSnapshotCommand: 'Snapshot', BackupSnapshotCommand: 'BackupSnapshot', DeleteSnapshotBackupCommand: 'DeleteSnapshot',
   CreateVolumeFromSnapshotCommand: 'CreateVolumeFromSnapshot', CreatePrivateTemplateFromSnapshotCommand: 'CreateTemplate',
-  CreatePrivateTemplateFromVolumeCommand: 'CreateTemplate', GetVmStatsCommand: 'GetVmStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
+  CreatePrivateTemplateFromVolumeCommand: 'CreateTemplate', GetVmStatsCommand: 'GetVmStats', GetHostStatsCommand: 'GetStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
   PingRoutingCommand: 'Ping', CheckOnHostCommand: 'CheckHost', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
 };
 

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
-import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
+import type { DiskSpec, HostInfo, HostStats, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook, type MockEffect } from './mocks.js';
 import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
 import { documentVersion } from '../router-version.js';
@@ -45,6 +45,8 @@ export class SimulatorDriver implements HypervisorDriver {
   /** Security-group rule sets in force, by instance name (what a real host would have in nftables). */
   private ruleSets: Map<string, SecurityGroupRuleSet> | undefined;
   readonly mocks = new MockBook();
+  /** Statistics samples taken so far (the simulated load moves with each). */
+  private samples = 0;
 
   constructor(private readonly o: SimulatorOptions) {
     this.storage = o.storage ?? SIM_STORAGE;
@@ -261,13 +263,40 @@ export class SimulatorDriver implements HypervisorDriver {
   }
 
 
+  /**
+   * Simulated use, deterministic per VM and sample so tests can predict it: each VM has a
+   * steady load from its name (CPU 5–40 %, a few hundred KiB of I/O per sample) that moves a
+   * little with every sample taken; traffic counts what moved since the previous sample.
+   */
   async vmStats(instanceNames?: string[]): Promise<VmStats[]> {
+    await this.gate('GetVmStats');
     const out: VmStats[] = [];
+    this.samples++;
     for (const [name, v] of this.vms ?? []) {
       if (instanceNames ? !instanceNames.includes(name) : v.state !== 'Running') continue;
-      out.push({ instanceName: name, cpuUsedPercent: v.state === 'Running' ? 5 : 0, memoryKiB: v.spec.memoryMiB * 1024, diskReadKiB: 0, diskWriteKiB: 0, networkReadKiB: 0, networkWriteKiB: 0 });
+      out.push(simulatedVmStats(name, v.spec.memoryMiB, v.state === 'Running', this.samples));
     }
     return out;
+  }
+
+  /** The host's use: its running VMs' CPU (weighted by their vCPUs) and memory, plus 512 MiB for the hypervisor. */
+  async hostStats(): Promise<HostStats> {
+    await this.gate('GetStats');
+    const info = await this.hostInfo();
+    let cpuMhz = 0;
+    let mem = 512 * 1024 ** 2;
+    let rx = 0;
+    let tx = 0;
+    for (const [name, v] of this.vms ?? []) {
+      if (v.state !== 'Running') continue;
+      const s = simulatedVmStats(name, v.spec.memoryMiB, true, this.samples);
+      cpuMhz += (s.cpuUsedPercent / 100) * v.spec.cpus * v.spec.cpuSpeed;
+      mem += v.spec.memoryMiB * 1024 ** 2;
+      rx += s.networkReadKiB;
+      tx += s.networkWriteKiB;
+    }
+    const cpuUsedPercent = Math.min(100, (cpuMhz * 100) / Math.max(1, info.cpus * info.cpuSpeed));
+    return { cpuUsedPercent: Math.round(cpuUsedPercent * 100) / 100, memoryUsed: Math.min(info.memory, mem), networkReadKiB: rx, networkWriteKiB: tx, cpuLoadAverage: Math.round(cpuUsedPercent) / 100 };
   }
 
   async applySecurityGroupRules(set: SecurityGroupRuleSet): Promise<{ version: number }> {
@@ -308,4 +337,19 @@ export class SimulatorDriver implements HypervisorDriver {
     for (const [name, v] of this.vms ?? []) out.push(v.spec.isoPath ? { instanceName: name, state: v.state, isoPath: v.spec.isoPath } : { instanceName: name, state: v.state });
     return out;
   }
+}
+
+/** A VM's simulated statistics for one sample (see `vmStats`). */
+export function simulatedVmStats(name: string, memoryMiB: number, running: boolean, sample: number): VmStats {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  const wobble = sample % 5;
+  const io = running ? 1 : 0;
+  return {
+    instanceName: name, cpuUsedPercent: running ? 5 + (h % 31) + wobble : 0, memoryKiB: memoryMiB * 1024,
+    memoryIntFreeKiB: running ? Math.floor(memoryMiB * 1024 * (0.3 + (h % 40) / 100)) : 0, memoryTargetKiB: memoryMiB * 1024,
+    networkReadKiB: io * (100 + (h % 400) + wobble * 10), networkWriteKiB: io * (50 + (h % 200) + wobble * 5),
+    diskReadKiB: io * (200 + (h % 800) + wobble * 20), diskWriteKiB: io * (100 + (h % 300) + wobble * 10),
+    diskReadIOs: io * (10 + (h % 90) + wobble), diskWriteIOs: io * (5 + (h % 45) + wobble),
+  };
 }

@@ -5,7 +5,8 @@ import { p } from '../../params.js';
 import { toUserVm } from '../../responses/vm.js';
 import { getVmView, nicsOfVms, type VmView } from '../../../services/vms/vm-query.js';
 import { toVmSecurityGroup } from '../../responses/security-groups.js';
-import type { Wire } from '../../responses/define.js';
+import { mergeWire, type Wire } from '../../responses/define.js';
+import { vmStatsWire } from '../../responses/stats.js';
 
 export const USER_ROLES = ['Admin', 'ResourceAdmin', 'DomainAdmin', 'User'] as const;
 export const vmId = { id: p.uuid({ entity: 'VirtualMachine', required: true, doc: 'The virtual machine' }) };
@@ -16,13 +17,17 @@ export async function vmWire(ctx: CommandContext, id: number, opts: { password?:
 }
 
 /** VM wire objects of a page, each with its NICs and security groups. */
-export async function vmWires(ctx: CommandContext, rows: VmView[], opts: { password?: string; details?: boolean } = {}): Promise<Wire[]> {
+/** With `stats`, the latest collected statistics of each VM are added (`details=stats`). */
+export async function vmWires(ctx: CommandContext, rows: VmView[], opts: { password?: string; details?: boolean; stats?: boolean } = {}): Promise<Wire[]> {
   const ids = rows.map((v) => v.id);
-  const [groups, nics] = await Promise.all([ctx.services.securityGroups.ofVms(ids), nicsOfVms(ctx.services.vms.db, ids)]);
+  const [groups, nics, stats] = await Promise.all([
+    ctx.services.securityGroups.ofVms(ids), nicsOfVms(ctx.services.vms.db, ids), opts.stats ? ctx.services.stats.latestForVms(ids) : undefined,
+  ]);
   return rows.map((v) => {
     const o = toUserVm(v, ctx.caller, { ...opts, nics: nics.get(v.id) ?? [] });
     o['securitygroup'] = (groups.get(v.id) ?? []).map(toVmSecurityGroup);
-    return o;
+    const s = stats?.get(v.id);
+    return s ? mergeWire(o, vmStatsWire(s)) : o;
   });
 }
 
@@ -38,4 +43,10 @@ export function rootAdminOnly(ctx: CommandContext, params: { hostid?: number | u
   for (const k of ['hostid', 'clusterid', 'podid'] as const) {
     if (params[k] !== undefined) throw new CloudError('PermissionDenied', `Parameter ${k} can only be specified by a Root Admin, permission denied`);
   }
+}
+
+/** CloudStack's rule: stats with details=all or stats, and without details when `list.vm.default.details.stats` is true. */
+export async function wantsStats(ctx: CommandContext, details: string[] | undefined): Promise<boolean> {
+  if (details === undefined) return ctx.services.config.getBoolean('list.vm.default.details.stats');
+  return details.some((d) => d === 'all' || d === 'stats');
 }
