@@ -97,6 +97,9 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
       return { ruleSets: await d.securityGroupRules(c.instanceName) };
     case 'ApplyRouterConfig':
       return { ...(await d.applyRouterConfig(c.instanceName, c.document)) };
+    case 'GetRouterNetworkStats':
+      if (!d.routerNetworkStats) throw new Error('This host cannot count router traffic');
+      return { counters: await d.routerNetworkStats(c.instanceNames) };
     case 'QuerySimulator':
       if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
       return { ...d.query(c.instanceName) };

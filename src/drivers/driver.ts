@@ -4,7 +4,7 @@
  * calls. Every method either fulfils its postcondition or throws an Error whose message is
  * returned to the server as the answer's `details`.
  */
-import type { DiskSpec, HostInfo, HostStats, MigratingVm, NicSpec, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
+import type { DiskSpec, HostInfo, HostStats, MigratingVm, NicSpec, RouterTrafficCounter, SecurityGroupRuleSet, VmState } from '../protocol/messages.js';
 
 export interface StartSpec {
   instanceName: string;
@@ -158,6 +158,11 @@ export interface HypervisorDriver {
    * the applied version (sha256 of the document's canonical JSON). Throws if the VM is not running here.
    */
   applyRouterConfig(instanceName: string, document: Record<string, unknown>): Promise<{ version: string; changed: boolean }>;
+  /**
+   * Post: the traffic counters of the named routers running here (others are left out).
+   * Optional: a host whose driver cannot count router traffic reports no network usage.
+   */
+  routerNetworkStats?(instanceNames: string[]): Promise<RouterTrafficCounter[]>;
   /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */
   vmStates(): Promise<VmState[]>;
   /**

@@ -160,6 +160,11 @@ export type AgentCommand =
   | { type: 'GetSecurityGroupRules'; instanceName?: string }
   /** The whole declarative configuration of a router VM running on the host; the answer carries the applied `version`. */
   | { type: 'ApplyRouterConfig'; instanceName: string; document: Record<string, unknown> }
+  /**
+   * The cumulative byte counters of the named routers' public interfaces (CloudStack's
+   * NetworkUsageCommand); answers `{ counters: RouterTrafficCounter[] }`, routers not running here left out.
+   */
+  | { type: 'GetRouterNetworkStats'; instanceNames: string[] }
   | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
   /** Simulator hosts only: what the simulated hypervisor holds (VM specs with NICs, applied router documents), for tests. */
   | { type: 'QuerySimulator'; instanceName?: string }
@@ -170,7 +175,7 @@ export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'GetVmSpec', 'PrepareMigration', 'AbortMigration', 'GetVncPort', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
   'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
   'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
-  'ApplyRouterConfig', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
+  'ApplyRouterConfig', 'GetRouterNetworkStats', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {
@@ -181,6 +186,18 @@ export interface MigratingVm {
   disks: DiskSpec[];
   isoPath: string | null;
   nics?: NicSpec[];
+}
+
+/**
+ * A router's traffic counters since it booted: bytes its public interface sent and received.
+ * `bootId` changes whenever the counters start again from zero (router start, reboot), so the
+ * server never mistakes a restarted counter for the old one.
+ */
+export interface RouterTrafficCounter {
+  instanceName: string;
+  bootId: string;
+  sent: number;
+  received: number;
 }
 
 /** A fault-injection rule (CloudStack's mock configuration), already scoped to one host. */

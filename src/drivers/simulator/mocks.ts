@@ -2,7 +2,8 @@
  * Fault injection for the simulator (CloudStack's mock configuration): rules per host, each
  * for one operation, `value` = `key:value|…` with `result:fail|fault`, `wait:<ms>`,
  * `rate:<0..1>` (the result applies to that share of calls, at random), `enabled:false`,
- * `written:<bytes>` (a snapshot: what the guest wrote to the disk since the previous one);
+ * `written:<bytes>` (a snapshot: what the guest wrote to the disk since the previous one),
+ * `sent:<bytes>`/`received:<bytes>` (NetworkUsageCommand: a router's traffic in this sample);
  * `count` uses (null = until cleaned up).
  */
 import type { SimulatorMock } from '../../protocol/messages.js';
@@ -17,6 +18,7 @@ const ALIASES: Record<string, string> = {
   CreateVolumeFromSnapshotCommand: 'CreateVolumeFromSnapshot', CreatePrivateTemplateFromSnapshotCommand: 'CreateTemplate',
   CreatePrivateTemplateFromVolumeCommand: 'CreateTemplate', GetVmStatsCommand: 'GetVmStats', GetHostStatsCommand: 'GetStats', ClusterVMMetaDataSyncCommand: 'GetVmStates', PingCommand: 'Ping',
   PingRoutingCommand: 'Ping', CheckOnHostCommand: 'CheckHost', CheckHealthCommand: 'Ping', ReadyCommand: 'GetHostInfo', SecurityGroupRulesCmd: 'ApplySecurityGroupRules',
+  NetworkUsageCommand: 'GetRouterNetworkStats',
 };
 
 export function operationOf(name: string): string {
@@ -28,6 +30,8 @@ export interface MockEffect {
   fail: string | null;
   /** Bytes the guest wrote to the disk before this snapshot (`written:`), null = the default. */
   written: number | null;
+  /** A router's traffic in this sample (`sent:`, `received:`), null = the default. */
+  traffic: { sent: number; received: number } | null;
 }
 
 export interface ParsedValue {
@@ -37,11 +41,13 @@ export interface ParsedValue {
   /** Share of matching calls that get `result` (1 = every call). */
   rate: number;
   written: number | null;
+  sent: number | null;
+  received: number | null;
 }
 
 /** Parses `result:fail|wait:100`; throws on an unknown key or a bad number. */
 export function parseMockValue(value: string): ParsedValue {
-  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1, written: null };
+  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1, written: null, sent: null, received: null };
   for (const part of value.split('|').map((s) => s.trim()).filter(Boolean)) {
     const i = part.indexOf(':');
     const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
@@ -55,10 +61,10 @@ export function parseMockValue(value: string): ParsedValue {
       const n = Number(v);
       if (v === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`Invalid rate value ${v}; use a number from 0 to 1`);
       out.rate = n;
-    } else if (k === 'written') {
+    } else if (k === 'written' || k === 'sent' || k === 'received') {
       const n = Number(v);
-      if (v === '' || !Number.isSafeInteger(n) || n < 0) throw new Error(`Invalid written value ${v}; use a number of bytes`);
-      out.written = n;
+      if (v === '' || !Number.isSafeInteger(n) || n < 0) throw new Error(`Invalid ${k} value ${v}; use a number of bytes`);
+      out[k] = n;
     } else if (k === 'result') {
       const r = v.toLowerCase();
       if (r !== 'fail' && r !== 'fault' && r !== 'success') throw new Error(`Invalid result ${v}; use fail, fault or success`);
@@ -95,6 +101,7 @@ export class MockBook {
     if (!r) return null;
     if (r.count !== null) r.count--;
     const hit = r.parsed.rate >= 1 || this.random() < r.parsed.rate;
-    return { waitMs: r.parsed.waitMs, written: r.parsed.written, fail: r.parsed.result === null || !hit ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
+    const traffic = r.parsed.sent === null && r.parsed.received === null ? null : { sent: r.parsed.sent ?? 0, received: r.parsed.received ?? 0 };
+    return { waitMs: r.parsed.waitMs, written: r.parsed.written, traffic, fail: r.parsed.result === null || !hit ? null : r.parsed.result === 'fault' ? 'Simulated fault' : 'Simulated failure' };
   }
 }

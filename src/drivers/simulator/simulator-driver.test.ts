@@ -65,15 +65,36 @@ describe('simulator fault injection', () => {
     await assert.rejects(take('f', null));
   });
 
+  it('router traffic: counters grow by the NetworkUsageCommand mock, else per DHCP guest, and restart from zero at a reboot', async () => {
+    const d = new SimulatorDriver({ name: 'h' });
+    await d.startVm({ instanceName: 'r-1-VM', cpus: 1, cpuSpeed: 1, memoryMiB: 1, disks: [] });
+    await d.applyRouterConfig('r-1-VM', { dhcp: [{ ip: '10.1.1.2' }, { ip: '10.1.1.3' }] });
+    d.configure([{ id: 1, name: 'NetworkUsageCommand', value: 'sent:1000|received:5000', count: 2 }]);
+    const [a] = await d.routerNetworkStats(['r-1-VM', 'r-9-VM']);
+    const [b] = await d.routerNetworkStats(['r-1-VM']);
+    assert.deepEqual([a!.sent, a!.received, b!.sent, b!.received], [1000, 5000, 2000, 10000]);
+    assert.equal(a!.bootId, b!.bootId);
+    const [c] = await d.routerNetworkStats(['r-1-VM']);
+    assert.deepEqual([c!.sent, c!.received], [2000 + 2 * 64 * 1024, 10000 + 2 * 256 * 1024], 'the default: per guest, 64 KiB sent and 256 KiB received');
+    await d.rebootVm('r-1-VM');
+    d.configure([{ id: 2, name: 'GetRouterNetworkStats', value: 'sent:7', count: 1 }]);
+    const [e] = await d.routerNetworkStats(['r-1-VM']);
+    assert.deepEqual([e!.sent, e!.received], [7, 0]);
+    assert.notEqual(e!.bootId, a!.bootId, 'a reboot is a new boot');
+    await d.stopVm('r-1-VM', false);
+    assert.deepEqual(await d.routerNetworkStats(['r-1-VM']), [], 'a stopped router reports nothing');
+  });
+
   it('failureRate 1 fails every operation', async () => {
     const d = new SimulatorDriver({ name: 'h', failureRate: 1 });
     await assert.rejects(d.startVm({ instanceName: 'i', cpus: 1, cpuSpeed: 1, memoryMiB: 1, disks: [] }));
   });
 
   it('mock values are validated', () => {
-    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1, written: null });
+    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1, written: null, sent: null, received: null });
     assert.equal(parseMockValue('written:1048576').written, 1048576);
     assert.throws(() => parseMockValue('written:-3'));
+    assert.throws(() => parseMockValue('sent:1.5'));
     assert.throws(() => parseMockValue('colour:red'));
     assert.throws(() => parseMockValue('wait:-1'));
   });

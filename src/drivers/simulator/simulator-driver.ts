@@ -6,10 +6,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
-import type { DiskSpec, HostInfo, HostStats, MigratingVm, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
+import type { DiskSpec, HostInfo, HostStats, MigratingVm, RouterTrafficCounter, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook, type MockEffect } from './mocks.js';
 import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
 import { documentVersion } from '../router-version.js';
+import { defaultTraffic, sampleTraffic, type TrafficCounter } from './router-traffic.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
@@ -35,6 +36,8 @@ interface SimVm {
   state: 'Running' | 'Stopped';
   /** A router VM's last applied document and its version (kept so tests can fetch it). */
   router?: { version: string; document: Record<string, unknown>; applied: number };
+  /** A router's traffic counters since this boot; made at the first sample (a new SimVm is a new boot). */
+  traffic?: TrafficCounter;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -124,7 +127,10 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async rebootVm(instanceName: string): Promise<void> {
     await this.gate('RebootVm');
-    if (this.vm(instanceName).state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    const v = this.vm(instanceName);
+    if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    // A reboot starts the guest's (a router's iptables) counters from zero again.
+    delete v.traffic;
   }
 
   async destroyVm(instanceName: string): Promise<void> {
@@ -320,6 +326,19 @@ export class SimulatorDriver implements HypervisorDriver {
     if (v.router?.version === version) return { version, changed: false };
     v.router = { version, document: structuredClone(document), applied: (v.router?.applied ?? 0) + 1 };
     return { version, changed: true };
+  }
+
+  async routerNetworkStats(instanceNames: string[]): Promise<RouterTrafficCounter[]> {
+    const out: RouterTrafficCounter[] = [];
+    for (const name of instanceNames) {
+      const v = this.vms?.get(name);
+      if (v?.state !== 'Running') continue;
+      const m = await this.gate('GetRouterNetworkStats');
+      const { counter, report } = sampleTraffic(name, v.traffic, m?.traffic ?? defaultTraffic(v.router?.document));
+      v.traffic = counter;
+      out.push(report);
+    }
+    return out;
   }
 
   /** What the simulated hypervisor holds: specs (with NICs), states and applied router documents. */

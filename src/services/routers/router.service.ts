@@ -33,6 +33,8 @@ export const ROUTER_TYPE = 'DomainRouter';
 export class RouterService {
   /** Set by the area: pushes a router's document after it starts (the pusher). */
   afterStart: (routerVmId: number) => Promise<void> = async () => {};
+  /** Set by the usage area: samples a running router's traffic counters before a stop or reboot zeroes them. Never throws. */
+  beforeStop: (routerVmId: number) => Promise<void> = async () => {};
   /** One ensure at a time per network in this process (the network row lock orders processes). */
   private readonly ensuring = new Map<number, Promise<void>>();
 
@@ -154,6 +156,7 @@ export class RouterService {
     const r = await this.getOrFail(vmId);
     if (r.state === 'Stopped') return r;
     if (r.state !== 'Running') throw new CloudError('InvalidState', `Unable to stop router ${r.name}: it is in state ${r.state}`);
+    await this.beforeStop(vmId);
     const s = await transition(this.db.kysely, this.vmRef(r), 'StopRequested');
     try {
       await agentSend(this.services, r.host_id!, { type: 'StopVm', instanceName: r.instance_name, force: forced });
@@ -183,6 +186,7 @@ export class RouterService {
   async reboot(caller: Caller, vmId: number): Promise<RouterView> {
     const r = await this.getOrFail(vmId);
     if (r.state !== 'Running') throw new CloudError('InvalidState', `Unable to reboot router ${r.name}: it is in state ${r.state}`);
+    await this.beforeStop(vmId);
     await agentSend(this.services, r.host_id!, { type: 'RebootVm', instanceName: r.instance_name });
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.updateTable('domain_routers').set({ applied_version: null }).where('vm_id', '=', r.vm_id).execute();

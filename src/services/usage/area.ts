@@ -10,12 +10,15 @@ import { UsageJobService } from './usage-job.service.js';
 import { UsageQueryService } from './usage-query.service.js';
 import { NetworkUsageRecorder } from './network-counters.js';
 import { QuotaService } from './quota.service.js';
+import { RouterTrafficCollector } from './router-traffic.js';
 
 export interface UsageServices {
   usageJob: UsageJobService;
   usageQueries: UsageQueryService;
-  /** Where router byte counters go (no router reports them yet). */
+  /** Where router byte counters go. */
   networkUsage: NetworkUsageRecorder;
+  /** Samples the routers' byte counters every `router.stats.interval` (and before a router stops). */
+  routerTraffic: RouterTrafficCollector;
   /** Quota plugin: tariffs and statements priced from the records. */
   quota: QuotaService;
 }
@@ -32,7 +35,24 @@ export const USAGE_AREA: Area = {
       if (resolve) await reconcileUsage(exec, await resolve(exec, e.resourceUuid!), created);
     });
 
+    const networkUsage = new NetworkUsageRecorder(db);
+    const routerTraffic = new RouterTrafficCollector(db, services, networkUsage, log);
+    services.routers.beforeStop = (vmId) => routerTraffic.collect([vmId]).then(() => undefined, (err) => log.warn({ err, vmId }, 'router traffic not sampled before stop'));
+
     let timer: NodeJS.Timeout | undefined;
+    let trafficTimer: NodeJS.Timeout | undefined;
+    let sampling = false;
+    const sample = async () => {
+      if (sampling) return;
+      sampling = true;
+      try {
+        if (await services.leases.holds('router-stats')) await routerTraffic.collect();
+      } catch (e) {
+        log.warn({ err: e }, 'router traffic sampling failed; it resumes at the next interval');
+      } finally {
+        sampling = false;
+      }
+    };
     let running = false;
     const tick = async () => {
       if (running || !(await services.config.getBoolean('enable.usage.server'))) return;
@@ -48,16 +68,23 @@ export const USAGE_AREA: Area = {
       }
     };
     const every = Number(options['usageTickMs'] ?? TICK_MS);
+    // router.stats.interval is in seconds (CloudStack's default 300); 0 turns sampling off.
+    const trafficEvery = Number(options['routerStatsTickMs'] ?? (await services.config.getNumber('router.stats.interval')) * 1000);
     return {
-      services: { usageJob, usageQueries: new UsageQueryService(db, services.scoper), networkUsage: new NetworkUsageRecorder(db), quota: new QuotaService(db) },
+      services: { usageJob, usageQueries: new UsageQueryService(db, services.scoper), networkUsage, routerTraffic, quota: new QuotaService(db) },
       lifecycle: {
         async start() {
+          if (trafficEvery > 0) {
+            trafficTimer = setInterval(() => void sample(), trafficEvery);
+            trafficTimer.unref();
+          }
           if (!(every > 0)) return;
           timer = setInterval(() => void tick(), every);
           timer.unref();
         },
         async stop() {
           if (timer) clearInterval(timer);
+          if (trafficTimer) clearInterval(trafficTimer);
         },
       },
     };

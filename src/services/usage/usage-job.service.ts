@@ -171,6 +171,8 @@ export class UsageJobService {
       const upTo = Math.min(cutoff, Number(done?.end ?? 0));
       await trx.deleteFrom('usage_intervals').where('end_ms', 'is not', null).where('end_ms', '<=', upTo).execute();
       await trx.deleteFrom('usage_network_bytes').where('at_ms', '<', upTo).execute();
+      // Counters of routers not sampled since the cut-off (stopped, destroyed, or an earlier boot).
+      await trx.deleteFrom('usage_network_counters').where('updated', '<', cutoff).execute();
     });
   }
 }
