@@ -9,6 +9,8 @@ import WebSocket from 'ws';
 import type { HypervisorDriver } from '../drivers/driver.js';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
 import { QemuDriver } from '../drivers/qemu/qemu-driver.js';
+import { LinuxRouters } from '../network/linux/linux-router.js';
+import { withNamespaceRouters } from '../network/linux/router-driver.js';
 import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
 import { dispatch } from './dispatch.js';
 import { IdentityStore } from './identity-store.js';
@@ -115,7 +117,7 @@ export class HostConnection {
 }
 
 export function makeDriver(o: AgentOptions, index: number): HypervisorDriver {
-  if (o.driver === 'qemu') return makeQemuDriver(o, index);
+  if (o.driver === 'qemu') return withNamespaceRouters(makeQemuDriver(o, index), makeRouters(o, index));
   const prefix = o.namePrefix ?? `sim-${process.pid}`;
   return new SimulatorDriver({
     name: `${prefix}-${index}`, privateIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
@@ -138,6 +140,20 @@ function makeQemuDriver(o: AgentOptions, index: number): QemuDriver {
     ...(num(env['NIMBO_QEMU_STOP_TIMEOUT_MS']) ? { stopTimeoutMs: num(env['NIMBO_QEMU_STOP_TIMEOUT_MS'])! } : {}),
     ...(env['NIMBO_QEMU_MIGRATION_ADDRESS'] ? { migrationAddress: env['NIMBO_QEMU_MIGRATION_ADDRESS'] } : {}),
     ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
+  });
+}
+
+/**
+ * The host's virtual routers: network namespaces under `<data-dir>/routers/<index>`; the host
+ * interfaces for tagged guest/public VLANs and an operator's public bridge from the
+ * environment (docs/agents.md).
+ */
+function makeRouters(o: AgentOptions, index: number): LinuxRouters {
+  const env = process.env;
+  return new LinuxRouters({
+    stateDir: join(o.dataDir, 'routers', String(index)), guestInterface: env['NIMBO_ROUTER_GUEST_INTERFACE'] || undefined,
+    publicInterface: env['NIMBO_ROUTER_PUBLIC_INTERFACE'] || undefined, publicBridge: env['NIMBO_ROUTER_PUBLIC_BRIDGE'] || undefined,
+    hostNetns: env['NIMBO_ROUTER_HOST_NETNS'] || undefined,
   });
 }
 

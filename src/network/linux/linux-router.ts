@@ -16,7 +16,7 @@ import { exec, must } from './exec.js';
 import { HostLinks } from './host-links.js';
 import { GUEST_IF, PUBLIC_IF, routerNames, type RouterNames } from './names.js';
 import { netnsPids, terminate } from './processes.js';
-import { parseRouterDoc } from './router-doc.js';
+import { parseRouterDoc, type RouterDoc } from './router-doc.js';
 import { RouterDaemons } from './router-daemons.js';
 import { legOf, setShaping, syncAddresses, syncDefaultRoute, type Leg } from './router-legs.js';
 import { syncDaemons, syncNft, writeIfChanged } from './router-sync.js';
@@ -34,7 +34,7 @@ export interface LinuxRouterOptions {
   publicBridge?: string | undefined;
 }
 
-export interface RouterRecord { instanceName: string; names: RouterNames; guest: Leg | null; public: Leg | null }
+export interface RouterRecord { instanceName: string; nics: NicSpec[]; names: RouterNames; guest: Leg | null; public: Leg | null }
 export interface RouterApplied { version: string; changed: boolean; changes: string[] }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -103,7 +103,7 @@ export class LinuxRouters {
     const g = nics.find((n) => n.trafficType === 'Guest');
     const p = nics.find((n) => n.trafficType === 'Public');
     const rec: RouterRecord = {
-      instanceName: name, names, guest: g ? legOf(g, this.o.guestInterface) : null,
+      instanceName: name, nics, names, guest: g ? legOf(g, this.o.guestInterface) : null,
       public: p ? legOf(p, this.o.publicInterface ?? this.o.guestInterface, this.o.publicBridge) : null,
     };
     // Written first, so a failed start still knows what to tear down.
@@ -127,32 +127,51 @@ export class LinuxRouters {
    * (none when it was already in force). Throws when the router is not running here.
    */
   apply(name: string, raw: Record<string, unknown>): Promise<RouterApplied> {
+    return this.serial(name, () => this.applyNow(name, raw));
+  }
+
+  /** Post: the router is rebuilt from its start NICs and runs its last document again (a reboot). */
+  restart(name: string): Promise<void> {
     return this.serial(name, async () => {
       const rec = this.record(name);
-      if (!rec || !existsSync(`/run/netns/${rec.names.netns}`)) throw new Error(`Router ${name} is not running on this host`);
-      const doc = parseRouterDoc(raw);
-      const version = documentVersion(raw);
-      const dir = this.dirOf(name);
-      const ns = rec.names.netns;
-      const changes: string[] = [];
-      const step = async (what: string, f: () => Promise<boolean>) => { if (await f()) changes.push(what); };
-      await step('addresses', async () => {
-        const a = rec.guest ? await syncAddresses(ns, GUEST_IF, [`${doc.network.gateway}/${doc.network.prefix}`]) : false;
-        if (!rec.public) return a;
-        const b = await syncAddresses(ns, PUBLIC_IF, [...new Set([rec.public.ip, ...doc.publicIps.map((x) => x.ip)].filter((x): x is string => !!x))].map((ip) => `${ip}/${rec.public!.prefix}`));
-        const c = rec.public.gateway ? await syncDefaultRoute(ns, PUBLIC_IF, rec.public.gateway) : false;
-        return a || b || c;
-      });
-      await step('shaping', async () => {
-        if (!writeIfChanged(join(dir, 'shaping'), JSON.stringify(doc.throttleMbps))) return false;
-        await setShaping(ns, [rec.guest ? GUEST_IF : null, rec.public ? PUBLIC_IF : null].filter((d): d is string => d !== null), doc.throttleMbps);
-        return true;
-      });
-      await step('nftables', () => syncNft(ns, join(dir, 'ruleset.nft'), doc, rec.public !== null));
-      for (const c of await syncDaemons(this.daemons(rec), dir, doc)) changes.push(c);
-      writeIfChanged(join(dir, 'document.json'), JSON.stringify(raw), 0o600);
-      return { version, changed: changes.length > 0, changes };
+      if (!rec) throw new Error(`Router ${name} is not running on this host`);
+      const doc = this.lastDocument(name);
+      await this.teardown(name);
+      await this.build(name, rec.nics);
+      if (doc) await this.applyNow(name, doc);
     });
+  }
+
+  private async applyNow(name: string, raw: Record<string, unknown>): Promise<RouterApplied> {
+    const rec = this.record(name);
+    if (!rec || !existsSync(`/run/netns/${rec.names.netns}`)) throw new Error(`Router ${name} is not running on this host`);
+    const doc = parseRouterDoc(raw);
+    const dir = this.dirOf(name);
+    const ns = rec.names.netns;
+    const changes: string[] = [];
+    const step = async (what: string, f: () => Promise<boolean>) => { if (await f()) changes.push(what); };
+    await step('addresses', () => this.syncLegs(rec, doc));
+    await step('shaping', async () => {
+      if (!writeIfChanged(join(dir, 'shaping'), JSON.stringify(doc.throttleMbps))) return false;
+      await setShaping(ns, [rec.guest ? GUEST_IF : null, rec.public ? PUBLIC_IF : null].filter((d): d is string => d !== null), doc.throttleMbps);
+      return true;
+    });
+    await step('nftables', () => syncNft(ns, join(dir, 'ruleset.nft'), doc, rec.public !== null));
+    for (const c of await syncDaemons(this.daemons(rec), dir, doc)) changes.push(c);
+    writeIfChanged(join(dir, 'document.json'), JSON.stringify(raw), 0o600);
+    return { version: documentVersion(raw), changed: changes.length > 0, changes };
+  }
+
+  /** The gateway on guest0; every public IP (and the start NIC's) on pub0 with the default route. */
+  private async syncLegs(rec: RouterRecord, doc: RouterDoc): Promise<boolean> {
+    const ns = rec.names.netns;
+    const a = rec.guest ? await syncAddresses(ns, GUEST_IF, [`${doc.network.gateway}/${doc.network.prefix}`]) : false;
+    const pub = rec.public;
+    if (!pub) return a;
+    const ips = [...new Set([pub.ip, ...doc.publicIps.map((x) => x.ip)].filter((x): x is string => !!x))];
+    const b = await syncAddresses(ns, PUBLIC_IF, ips.map((ip) => `${ip}/${pub.prefix}`));
+    const c = pub.gateway ? await syncDefaultRoute(ns, PUBLIC_IF, pub.gateway) : false;
+    return a || b || c;
   }
 
   /** Current sessions per load-balancer member (`lb_<rule>/m<i>`), for diagnostics and tests. */
