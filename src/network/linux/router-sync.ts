@@ -87,9 +87,9 @@ async function syncHaproxy(p: RouterDaemons, dir: string, d: RouterDoc): Promise
 
 /** dnsmasq, metadata and haproxy in line with the document; returns the names of those that changed. */
 export async function syncDaemons(p: RouterDaemons, dir: string, d: RouterDoc): Promise<string[]> {
-  const out: string[] = [];
-  if (await syncDnsmasq(p, join(dir, 'dns'), d)) out.push('dnsmasq');
-  if (await syncMetadata(p, dir, d)) out.push('metadata');
-  if (await syncHaproxy(p, dir, d)) out.push('haproxy');
-  return out;
+  // Independent processes: started side by side (the metadata server's Node start dominates).
+  const done = await Promise.allSettled([syncDnsmasq(p, join(dir, 'dns'), d), syncMetadata(p, dir, d), syncHaproxy(p, dir, d)]);
+  const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return ['dnsmasq', 'metadata', 'haproxy'].filter((_, i) => (done[i] as PromiseFulfilledResult<boolean>).value);
 }
