@@ -34,6 +34,7 @@ import type { Lifecycle } from './area.js';
 import { ManagementServerRegistry, advertisedAddress } from './services/farm/registry.service.js';
 import { SchedulerLeases } from './services/farm/leases.js';
 import { lockSqliteFile } from './services/farm/sqlite-lock.js';
+import { refuseMigrationsWhileOthersRun } from './services/farm/upgrade-guard.js';
 
 export const VERSION = '0.1.0';
 
@@ -81,10 +82,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     await db.close();
     throw err;
   }
+  const msid = managementServerId(opts.dataDir);
+  const o = opts.options ?? {};
+  const setting = (name: string, env: string, dflt: number) => Number(o[name] ?? process.env[env] ?? dflt);
+  const downAfterMs = setting('farmDownAfterMs', 'NIMBO_FARM_DOWN_AFTER_MS', 30_000);
+  try {
+    await refuseMigrationsWhileOthersRun(db, { msid, downAfterMs, force: (o['migrateForce'] ?? process.env['NIMBO_MIGRATE_FORCE']) === '1' });
+  } catch (err) {
+    unlock();
+    await db.close();
+    throw err;
+  }
   await migrate(db, (m) => logger.info(m));
   const firstStartCredentials = await seedCore(db, opts.adminPassword);
 
-  const msid = managementServerId(opts.dataDir);
   const config = new ConfigService(db);
   await config.load();
   const events = new EventService(db);
@@ -102,11 +113,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     roles.invalidate();
   };
   const jobs = new JobService(db, events, scoper, { msid, log: (msg, err) => logger.error({ err }, msg) });
-  const o = opts.options ?? {};
-  const setting = (name: string, env: string, dflt: number) => Number(o[name] ?? process.env[env] ?? dflt);
   const farm = new ManagementServerRegistry(db, {
     msid, version: VERSION, address: advertisedAddress(opts.host ?? '0.0.0.0', o['serverAddress'] ?? process.env['NIMBO_SERVER_ADDRESS']),
-    heartbeatMs: setting('farmHeartbeatMs', 'NIMBO_FARM_HEARTBEAT_MS', 5_000), downAfterMs: setting('farmDownAfterMs', 'NIMBO_FARM_DOWN_AFTER_MS', 30_000),
+    heartbeatMs: setting('farmHeartbeatMs', 'NIMBO_FARM_HEARTBEAT_MS', 5_000), downAfterMs,
     log: (msg, err) => logger.warn({ err }, msg),
   });
   const leases = new SchedulerLeases(db, msid, farm.o.downAfterMs);

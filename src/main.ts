@@ -10,6 +10,7 @@ import { UsageJobService } from './services/usage/usage-job.service.js';
 import { runApiCli } from './cli/api-cli.js';
 import { writeDocs } from './api/docs.js';
 import { agentCli } from './agent/cli.js';
+import { refuseMigrationsWhileOthersRun } from './services/farm/upgrade-guard.js';
 
 function env(name: string): string | undefined {
   const v = process.env[name];
@@ -51,8 +52,14 @@ async function server(): Promise<void> {
 }
 
 async function dbCommand(args: string[]): Promise<void> {
-  if (args[0] !== 'migrate') throw new Error('usage: nimbo db migrate');
+  if (args[0] !== 'migrate' || (args[1] !== undefined && args[1] !== '--force')) throw new Error('usage: nimbo db migrate [--force]');
   const db = openDb(env('NIMBO_DB_URL'), resolve(env('NIMBO_DATA_DIR') ?? 'data'));
+  try {
+    await refuseMigrationsWhileOthersRun(db, { downAfterMs: Number(env('NIMBO_FARM_DOWN_AFTER_MS') ?? 30_000), force: args[1] === '--force' || env('NIMBO_MIGRATE_FORCE') === '1' });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const applied = await migrate(db, (m) => console.log(m));
   console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
   await db.close();

@@ -16,6 +16,7 @@ import { dispatch } from './dispatch.js';
 import { IdentityStore } from './identity-store.js';
 
 export interface AgentOptions {
+  /** host:port (or a URL), or several separated by commas: the management servers of a farm. */
   server: string;
   driver: 'simulator' | 'qemu';
   hosts: number;
@@ -37,16 +38,27 @@ export class HostConnection {
   private closed = false;
   hostUuid: string | undefined;
   up = false;
+  /** Which of the servers this host talks to; hosts start spread over them. */
+  private serverIdx: number;
 
   constructor(
     private readonly index: number, private readonly driver: HypervisorDriver, private readonly o: AgentOptions,
     private readonly store: IdentityStore, private readonly onRefused: (reason: string) => void,
-  ) {}
+  ) {
+    this.serverIdx = index % servers(o.server).length;
+  }
+
+  /** The server this host is (or will next be) connected to. */
+  get server(): string {
+    const all = servers(this.o.server);
+    return all[this.serverIdx % all.length]!;
+  }
 
   connect(): void {
     if (this.closed) return;
     // A CA means the server speaks TLS; plain host:port then defaults to wss://.
-    const url = this.o.server.includes('://') ? this.o.server : `${this.o.ca ? 'wss' : 'ws'}://${this.o.server}`;
+    const server = this.server;
+    const url = server.includes('://') ? server : `${this.o.ca ? 'wss' : 'ws'}://${server}`;
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
     this.ws = ws;
     ws.on('open', () => void this.hello(ws));
@@ -56,6 +68,8 @@ export class HostConnection {
       this.up = false;
       if (this.pingTimer) clearInterval(this.pingTimer);
       if (this.closed) return;
+      // Its server died or dropped it: try the next one of the farm (after a short backoff).
+      this.serverIdx = (this.serverIdx + 1) % servers(this.o.server).length;
       setTimeout(() => this.connect(), backoffMs(this.attempt++));
     });
   }
@@ -114,6 +128,11 @@ export class HostConnection {
     if (this.driver instanceof SimulatorDriver && this.driver.pingSuppressed()) return;
     this.send(ws, { t: 'ping', vms: await this.driver.vmStates() });
   }
+}
+
+function servers(list: string): string[] {
+  const all = list.split(',').map((x) => x.trim()).filter(Boolean);
+  return all.length ? all : [list];
 }
 
 export function makeDriver(o: AgentOptions, index: number): HypervisorDriver {

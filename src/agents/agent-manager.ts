@@ -41,6 +41,8 @@ export interface AgentManagerOptions {
   tls?: { cert: string; key: string } | undefined;
   /** Source of simulator mocks for a host that (re)connects. */
   mocksFor?: (hostId: number) => Promise<SimulatorMock[]>;
+  /** In a farm: sends through the server holding the host's connection (undefined: none does). */
+  forward?: (hostId: number, cmd: AgentCommand, timeoutMs: number) => Promise<AnswerBody | undefined>;
 }
 
 export class AgentManager {
@@ -148,8 +150,18 @@ export class AgentManager {
    */
   async send(hostId: number, cmd: AgentCommand, opts: { timeoutMs?: number } = {}): Promise<AnswerBody> {
     if (cmd.type === 'MigrateVm' && cmd.destinationHostId !== undefined && cmd.destinationHostId !== hostId) return this.migrate(hostId, cmd.destinationHostId, cmd, opts);
+    if (!this.sessions.has(hostId) && this.o.forward) {
+      // Another server of the farm may hold this host's connection.
+      const answer = await this.o.forward(hostId, cmd, opts.timeoutMs ?? 120_000);
+      if (answer) return answer;
+    }
+    return this.sendLocal(hostId, cmd, opts);
+  }
+
+  /** Sends on this server's own session for the host (what a forwarded command runs). */
+  sendLocal(hostId: number, cmd: AgentCommand, opts: { timeoutMs?: number } = {}): Promise<AnswerBody> {
     const s = this.sessions.get(hostId);
-    if (!s) throw new CloudError('ResourceUnavailable', `Host ${hostId} is not connected`);
+    if (!s) return Promise.reject(new CloudError('ResourceUnavailable', `Host ${hostId} is not connected`));
     const timeoutMs = opts.timeoutMs ?? 120_000;
     const seq = ++s.seq;
     return new Promise<AnswerBody>((resolve, reject) => {
@@ -163,7 +175,7 @@ export class AgentManager {
   }
 
   private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: { timeoutMs?: number }): Promise<AnswerBody> {
-    if (!this.isConnected(dst)) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
+    if (!this.isConnected(dst) && !this.o.forward) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
     // Live: the destination listens first, then the source sends the running guest's memory.
     const spec = await this.send(src, { type: 'GetVmSpec', instanceName: cmd.instanceName }, opts);
     if (!spec.result) return spec;
@@ -294,7 +306,9 @@ export class AgentManager {
     const pingIntervalMs = Math.max(0.05, (await this.config.getNumber('ping.interval')) || 60) * 1000;
     this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}) });
     const mocks = this.o.mocksFor ? await this.o.mocksFor(a.hostId) : [];
-    if (mocks.length) await this.send(a.hostId, { type: 'ConfigureSimulator', mocks }, { timeoutMs: 30_000 }).catch(() => undefined);
+    // Written without waiting for the answer: the socket is paused until hello ends, so an awaited
+    // answer could only arrive after its 30 s timeout (every mocked host joined 30 s late).
+    if (mocks.length) this.write(ws, { t: 'command', seq: ++s.seq, timeoutMs: 30_000, cmd: { type: 'ConfigureSimulator', mocks } });
     for (const fn of this.helloHooks) {
       // Written without waiting for answers (the socket is paused until hello ends); the agent runs them in order, before later commands.
       const cmds = await fn(a.hostId, m.vms ?? [], now).catch((err: Error) => (this.log.warn({ err, hostId: a.hostId }, 'hello hook failed'), [] as AgentCommand[]));

@@ -6,6 +6,8 @@
  */
 import type { Area } from '../area.js';
 import { AgentManager } from './agent-manager.js';
+import { AgentForwarder } from './forward.js';
+import type { FastifyInstance } from 'fastify';
 import { SimulatorMockService } from './simulator-mocks.js';
 import { HostService } from '../services/hosts/host.service.js';
 import { buildDemoZone, isNewCloud, startDemoAgent } from './demo-zone.js';
@@ -28,7 +30,11 @@ export const AGENTS_AREA: Area = {
     if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('NIMBO_AGENT_TLS_CERT and NIMBO_AGENT_TLS_KEY must be set together');
     const tls = certFile && keyFile ? { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') } : undefined;
     const mocks = new SimulatorMockService(db);
-    const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), { port, host, msid: services.msid, tls, mocksFor: (id) => mocks.mocksFor(id) });
+    // A single SQLite server holds every connection; in a farm commands go to the host's server.
+    const forwarder = db.dialect === 'sqlite' ? undefined : new AgentForwarder(db, services.farm);
+    const agents = new AgentManager(db, services.config, logger.child({ area: 'agents' }), {
+      port, host, msid: services.msid, tls, mocksFor: (id) => mocks.mocksFor(id), ...(forwarder ? { forward: (id, cmd, ms) => forwarder.send(id, cmd, ms) } : {}),
+    });
     mocks.attach(agents);
     const hosts = new HostService(db, services.events, agents);
     const demo = (options['demoZone'] ?? process.env['NIMBO_DEMO'] ?? 'true').toLowerCase() !== 'false';
@@ -36,6 +42,7 @@ export const AGENTS_AREA: Area = {
     let stopped = false;
     return {
       services: { agents, hosts, simulatorMocks: mocks },
+      ...(forwarder ? { registerRoutes: (http: FastifyInstance) => forwarder.registerRoute(http, (id, cmd, timeoutMs) => agents.sendLocal(id, cmd, { timeoutMs })) } : {}),
       lifecycle: {
         async start() {
           try {

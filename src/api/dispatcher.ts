@@ -111,7 +111,7 @@ export class Dispatcher {
     const cmd = this.registry.get(row.cmd);
     const caller = (await this.services.auth.callerOfUser(row.user_id)) ?? (await this.services.auth.system());
     if (!cmd || !cmd.resumable) {
-      await this.services.jobs.failOrphan(row, caller, `Job ${row.uuid} (${row.cmd}) was interrupted because the management server stopped while it ran; the command cannot be resumed, so check the state of the affected resource and try again.`);
+      await this.services.jobs.failOrphan(row, caller, `Job ${row.uuid} (${row.cmd}) was interrupted because the management server stopped while it ran; the command cannot be resumed, so check the state of the affected resource and try again.`, cmd?.event);
       return;
     }
     const raw = JSON.parse(row.cmd_info) as Record<string, string>;
@@ -126,7 +126,7 @@ export class Dispatcher {
         this.runJob(cmd, { ...ctx, job: { uuid: job.uuid, progress: job.progress } }, params, cmd.async === 'create' ? created : undefined),
       );
     } catch (err) {
-      await this.services.jobs.failOrphan(row, caller, `Job ${row.uuid} could not be resumed after a restart: ${err instanceof Error ? err.message : String(err)}`);
+      await this.services.jobs.failOrphan(row, caller, `Job ${row.uuid} could not be resumed after a restart: ${err instanceof Error ? err.message : String(err)}`, cmd.event);
     }
   }
 }

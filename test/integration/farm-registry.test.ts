@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { SchedulerLeases } from '../../src/services/farm/leases.js';
+import { refuseMigrationsWhileOthersRun } from '../../src/services/farm/upgrade-guard.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
@@ -68,6 +69,25 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
       // Not for users.
       const user = await s.newAccount();
       assert.equal((await user.call('listManagementServers')).status, 432);
+    });
+
+    it('refuses pending migrations while another server runs, unless forced', async () => {
+      const k = s.app.db.kysely as any;
+      // As if this code brought a migration the running server's database has not had yet.
+      await k.deleteFrom('nimbo_migrations').where('name', '=', '0017-farm').execute();
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'nimbo-farm-up-'));
+        dirs.push(dir);
+        await assert.rejects(
+          createApp({ dataDir: dir, dbUrl: s.db.url, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', demoZone: 'false', ...FAST } }),
+          /Refusing to apply 1 migration\(s\) \(0017-farm\) while 1 other management server\(s\) are running on this database: .* version 0\.1\.0\. Stop them first .*NIMBO_MIGRATE_FORCE=1/,
+        );
+        await refuseMigrationsWhileOthersRun(s.app.db, { downAfterMs: 3000, force: true });
+        // The running server itself may (its own row does not count).
+        await refuseMigrationsWhileOthersRun(s.app.db, { msid: s.app.services.msid, downAfterMs: 3000, force: false });
+      } finally {
+        await k.insertInto('nimbo_migrations').values({ name: '0017-farm', applied: Date.now() }).execute();
+      }
     });
 
     it('gives each scheduler lease to exactly one server until it expires or is released', async () => {

@@ -225,10 +225,11 @@ export class JobService {
     });
   }
 
-  async failOrphan(row: Selectable<AsyncJobsTable>, caller: Caller, reason: string): Promise<void> {
+  /** Fails an interrupted job (after its compensation); `eventType` closes its Scheduled event. */
+  async failOrphan(row: Selectable<AsyncJobsTable>, caller: Caller, reason: string, eventType?: string): Promise<void> {
     const fix = row.instance_type && row.instance_uuid ? this.compensations.get(row.instance_type) : undefined;
     if (fix) await fix(row.instance_uuid!, row).catch((err) => this.log(`compensating interrupted job ${row.uuid} failed`, err));
-    const spec: SubmitSpec = { cmd: row.cmd, caller, params: {}, instanceType: row.instance_type ?? undefined, instanceUuid: row.instance_uuid ?? undefined };
+    const spec: SubmitSpec = { cmd: row.cmd, caller, params: {}, instanceType: row.instance_type ?? undefined, instanceUuid: row.instance_uuid ?? undefined, eventType: row.start_event_id !== null ? eventType : undefined };
     await this.finish(row.id, { ok: false, code: 530, type: 'object', result: { errorcode: 530, errortext: reason } }, spec, row.start_event_id, { accountId: row.account_id, domainId: row.domain_id });
   }
 

@@ -1,0 +1,82 @@
+/**
+ * Agent commands across a management server farm (issue #12). A host's agent is connected
+ * to one server (`hosts.mgmt_server_id`); an API call may land on any. A server that has no
+ * session for the host forwards the command to the owner's internal URL (its API port,
+ * `POST /internal/agent-command`), signed with HMAC-SHA256 under the owner's key (kept in
+ * its `management_servers` row, readable only by those who hold the database), with a
+ * timestamp so a captured request cannot be replayed later. The owner runs it on its own
+ * session only (never forwards again), so there are no loops.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { CloudError, type ErrorKind } from '../api/errors.js';
+import type { Db } from '../db/dialect.js';
+import type { ManagementServerRegistry } from '../services/farm/registry.service.js';
+import type { AgentCommand, AnswerBody } from '../protocol/messages.js';
+
+const PATH = '/internal/agent-command';
+/** How far a forwarded request's timestamp may be from the receiver's clock. */
+const SKEW_MS = 60_000;
+
+interface Forwarded {
+  from: string;
+  ts: number;
+  hostId: number;
+  timeoutMs: number;
+  cmd: AgentCommand;
+}
+
+function sign(key: string, body: string): string {
+  return createHmac('sha256', key).update(body, 'utf8').digest('base64url');
+}
+
+export class AgentForwarder {
+  constructor(private readonly db: Db, private readonly farm: ManagementServerRegistry) {}
+
+  /** Sends through the server holding the host's connection; undefined when no live peer holds it. */
+  async send(hostId: number, cmd: AgentCommand, timeoutMs: number): Promise<AnswerBody | undefined> {
+    const h = await this.db.kysely.selectFrom('hosts').select('mgmt_server_id').where('id', '=', hostId).executeTakeFirst();
+    const owner = h?.mgmt_server_id;
+    if (!owner || owner === this.farm.msid) return undefined;
+    const peer = (await this.farm.alive()).find((r) => r.msid === owner);
+    if (!peer?.internal_url || !peer.internal_key) return undefined;
+    const body = JSON.stringify({ from: this.farm.msid, ts: Date.now(), hostId, timeoutMs, cmd } satisfies Forwarded);
+    let res: Response;
+    try {
+      res = await fetch(`${peer.internal_url}${PATH}`, {
+        method: 'POST', body, headers: { 'content-type': 'text/plain', 'x-nimbo-signature': sign(peer.internal_key, body) },
+        signal: AbortSignal.timeout(timeoutMs + 10_000),
+      });
+    } catch (err) {
+      throw new CloudError('ResourceUnavailable', `Host ${hostId} is connected to management server ${peer.name} (${peer.service_ip}), which could not be reached: ${err instanceof Error ? err.message : err}`);
+    }
+    const out = (await res.json().catch(() => ({}))) as { answer?: AnswerBody; error?: { kind: ErrorKind; message: string } };
+    if (out.answer) return out.answer;
+    throw new CloudError(out.error?.kind ?? 'ResourceUnavailable', out.error?.message ?? `Forwarding ${cmd.type} to management server ${peer.name} failed (HTTP ${res.status})`);
+  }
+
+  /** The receiving end, beside the API on the same port. */
+  registerRoute(http: FastifyInstance, runLocal: (hostId: number, cmd: AgentCommand, timeoutMs: number) => Promise<AnswerBody>): void {
+    http.post(PATH, async (req, reply) => {
+      const body = typeof req.body === 'string' ? req.body : '';
+      const given = String(req.headers['x-nimbo-signature'] ?? '');
+      const want = sign(this.farm.internalKey, body);
+      if (given.length !== want.length || !timingSafeEqual(Buffer.from(given), Buffer.from(want))) return reply.code(401).send({ error: { kind: 'Unauthorized', message: 'bad signature' } });
+      let m: Forwarded;
+      try {
+        m = JSON.parse(body) as Forwarded;
+      } catch {
+        return reply.code(400).send({ error: { kind: 'ParamError', message: 'malformed body' } });
+      }
+      if (!(Math.abs(Date.now() - m.ts) <= SKEW_MS) || !Number.isInteger(m.hostId) || !m.cmd || typeof m.cmd.type !== 'string') {
+        return reply.code(400).send({ error: { kind: 'ParamError', message: 'stale or malformed request' } });
+      }
+      try {
+        return { answer: await runLocal(m.hostId, m.cmd, Math.min(Math.max(1000, Number(m.timeoutMs) || 120_000), 3_600_000)) };
+      } catch (err) {
+        const kind: ErrorKind = err instanceof CloudError ? err.kind : 'Internal';
+        return reply.code(200).send({ error: { kind, message: err instanceof Error ? err.message : String(err) } });
+      }
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Rolling upgrades (issue #12): servers of version N and N+1 may run side by side while a
+ * release brings no migration. A release that does must not change the schema under a server
+ * still running the old code, so pending migrations refuse to run while another server's
+ * heartbeat is fresh, unless forced (NIMBO_MIGRATE_FORCE=1, `nimbo db migrate --force`).
+ */
+import type { Db } from '../../db/dialect.js';
+import { pendingMigrations } from '../../db/migrate.js';
+
+export async function refuseMigrationsWhileOthersRun(db: Db, opts: { msid?: string | undefined; downAfterMs: number; force: boolean }): Promise<void> {
+  if (opts.force || db.dialect === 'sqlite') return;
+  const pending = await pendingMigrations(db);
+  if (!pending.length) return;
+  let alive: Array<{ msid: string; name: string; service_ip: string; version: string }>;
+  try {
+    alive = await db.kysely.selectFrom('management_servers').select(['msid', 'name', 'service_ip', 'version'])
+      .where('state', '=', 'Up').where('last_seen', '>=', Date.now() - opts.downAfterMs).execute();
+  } catch {
+    return; // A new database: no server has ever run on it.
+  }
+  const others = alive.filter((r) => r.msid !== opts.msid);
+  if (!others.length) return;
+  throw new Error(`Refusing to apply ${pending.length} migration(s) (${pending.join(', ')}) while ${others.length} other management server(s) are running on this database: `
+    + `${others.map((r) => `${r.name} ${r.service_ip} version ${r.version}`).join('; ')}. Stop them first (see docs/farm.md, rolling upgrades), or force with NIMBO_MIGRATE_FORCE=1 / nimbo db migrate --force.`);
+}
