@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { SimulatorDriver } from '../../src/drivers/simulator/simulator-driver.js';
 import type { HypervisorDriver } from '../../src/drivers/driver.js';
 import { exec } from '../../src/network/linux/exec.js';
+import { LinuxRouters } from '../../src/network/linux/linux-router.js';
 import { withNamespaceRouters } from '../../src/network/linux/router-driver.js';
 import { renderRouterDocument } from '../../src/network/router/document.js';
 import { netnsUnavailable } from '../helpers/netns-lab.js';
@@ -63,6 +64,15 @@ describe('a driver with namespace routers', { skip: skip ?? false, timeout: 180_
     assert.match((await exec('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'nimbo'])).stdout, /snat to 203\.0\.113\.10/);
     assert.equal((await d.applyRouterConfig(R, renderRouterDocument(baseState()))).changed, false, 'already in force after the reboot');
     await assert.rejects(d.migrateOut(R), /does not migrate/);
+  });
+
+  it('an agent restarted on the same state directory re-adopts the router: running, the same document changes nothing', async () => {
+    const again = withNamespaceRouters(new SimulatorDriver({ name: `sim-vrouter-2-${L.lab.id}` }), new LinuxRouters({ stateDir: L.stateDir, hostNetns: L.host }));
+    assert.ok((await again.vmStates()).some((v) => v.instanceName === R && v.state === 'Running'));
+    assert.equal((await again.applyRouterConfig(R, renderRouterDocument(baseState()))).changed, false);
+    const s = baseState();
+    s.throttleMbps = 10;
+    assert.equal((await again.applyRouterConfig(R, renderRouterDocument(s))).changed, true);
   });
 
   it('stop removes the router; its state is no longer reported', async () => {
