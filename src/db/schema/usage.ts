@@ -96,7 +96,19 @@ export interface QuotaTariffsTable {
   removed: number | null;
 }
 
+/** Quota credits: `credit` (negative withdraws) added to an account's balance at `created`. */
+export interface QuotaCreditsTable {
+  id: Generated<number>;
+  uuid: string;
+  account_id: number;
+  domain_id: number;
+  credit: number;
+  creditor_user_id: number;
+  created: number;
+}
+
 export interface UsageTables {
+  quota_credits: QuotaCreditsTable;
   quota_tariffs: QuotaTariffsTable;
   usage_intervals: UsageIntervalsTable;
   usage_records: UsageRecordsTable;

@@ -11,6 +11,7 @@ import { UsageQueryService } from './usage-query.service.js';
 import { NetworkUsageRecorder } from './network-counters.js';
 import { QuotaService } from './quota.service.js';
 import { RouterTrafficCollector } from './router-traffic.js';
+import { QuotaCreditService } from './quota-credits.service.js';
 
 export interface UsageServices {
   usageJob: UsageJobService;
@@ -21,6 +22,8 @@ export interface UsageServices {
   routerTraffic: RouterTrafficCollector;
   /** Quota plugin: tariffs and statements priced from the records. */
   quota: QuotaService;
+  /** Quota plugin: credits, and balances computed from them and the priced records. */
+  quotaCredits: QuotaCreditService;
 }
 
 const TICK_MS = 60_000;
@@ -35,6 +38,8 @@ export const USAGE_AREA: Area = {
       if (resolve) await reconcileUsage(exec, await resolve(exec, e.resourceUuid!), created);
     });
 
+    const quota = new QuotaService(db);
+    const quotaCredits = new QuotaCreditService(db, quota, services.scoper);
     const networkUsage = new NetworkUsageRecorder(db);
     const routerTraffic = new RouterTrafficCollector(db, services, networkUsage, log);
     services.routers.beforeStop = (vmId) => routerTraffic.collect([vmId]).then(() => undefined, (err) => log.warn({ err, vmId }, 'router traffic not sampled before stop'));
@@ -71,7 +76,7 @@ export const USAGE_AREA: Area = {
     // router.stats.interval is in seconds (CloudStack's default 300); 0 turns sampling off.
     const trafficEvery = Number(options['routerStatsTickMs'] ?? (await services.config.getNumber('router.stats.interval')) * 1000);
     return {
-      services: { usageJob, usageQueries: new UsageQueryService(db, services.scoper), networkUsage, routerTraffic, quota: new QuotaService(db) },
+      services: { usageJob, usageQueries: new UsageQueryService(db, services.scoper), networkUsage, routerTraffic, quota, quotaCredits },
       lifecycle: {
         async start() {
           if (trafficEvery > 0) {

@@ -116,10 +116,15 @@ export class QuotaService {
    * included, up to their end).
    */
   async statement(accountId: number, start: Date, end: Date, type?: number): Promise<StatementLine[]> {
+    return this.charges(accountId, { from: start.getTime(), to: end.getTime() + 1000, type });
+  }
+
+  /** Charges per usage type of the account's records starting at or after `from` and ending by `to`. */
+  async charges(accountId: number, f: { from?: number | undefined; to: number; type?: number | undefined }): Promise<StatementLine[]> {
     const tariffs = (await this.db.kysely.selectFrom('quota_tariffs').selectAll().execute()) as TariffRow[];
-    let q = this.db.kysely.selectFrom('usage_records').select(['usage_type', 'raw', 'size', 'start_ms']).where('account_id', '=', accountId)
-      .where('start_ms', '>=', start.getTime()).where('end_ms', '<=', end.getTime() + 1000);
-    if (type !== undefined) q = q.where('usage_type', '=', type);
+    let q = this.db.kysely.selectFrom('usage_records').select(['usage_type', 'raw', 'size', 'start_ms']).where('account_id', '=', accountId).where('end_ms', '<=', f.to);
+    if (f.from !== undefined) q = q.where('start_ms', '>=', f.from);
+    if (f.type !== undefined) q = q.where('usage_type', '=', f.type);
     const sums = new Map<number, number>();
     for (const r of await q.execute()) {
       const t0 = Number(r.start_ms);
