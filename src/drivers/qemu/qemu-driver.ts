@@ -91,7 +91,8 @@ export class QemuDriver implements HypervisorDriver {
   private async spawnQemu(name: string, spec: MigratingVm, incoming?: string): Promise<void> {
     const files = this.vms.files(name);
     const formats: Record<string, string> = {};
-    for (const d of spec.disks) if (d.path) formats[d.path] = (await img.info(d.path)).format;
+    // Volumes this driver made are qcow2 by name; anything else is asked (a template or a copy from elsewhere).
+    for (const d of spec.disks) if (d.path) formats[d.path] = d.path.endsWith('.qcow2') ? 'qcow2' : (await img.info(d.path)).format;
     const args = qemuArgs(spec, { host: this.o.name, accel: this.accel, files, formats, ...(incoming ? { incoming } : {}) });
     await new Promise<void>((resolve, reject) => {
       // -daemonize: the first process exits once the guest is set up; its status says whether it is.
@@ -139,7 +140,7 @@ export class QemuDriver implements HypervisorDriver {
       const until = Date.now() + ms;
       while (Date.now() < until) {
         if (!alive(pid)) return true;
-        await sleep(100);
+        await sleep(10);
       }
       return !alive(pid);
     };
@@ -151,6 +152,13 @@ export class QemuDriver implements HypervisorDriver {
     if (await gone(5_000)) return;
     process.kill(pid, 'SIGKILL');
     await gone(5_000);
+  }
+
+  /** Kills a process that was told to quit if it has not exited within 5 s. */
+  private async reap(pid: number): Promise<void> {
+    const until = Date.now() + 5_000;
+    while (alive(pid) && Date.now() < until) await sleep(50);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
 
   async stopVm(instanceName: string, force: boolean): Promise<void> {
@@ -206,9 +214,10 @@ export class QemuDriver implements HypervisorDriver {
     const pid = this.running(instanceName);
     if (pid === null) throw new Error(`VM ${instanceName} is not running`);
     const rec = await this.record(instanceName);
-    if (target) await this.sendMemory(instanceName, target);
-    else await this.halt(instanceName, true); // offline: the destination boots it again
-    await this.halt(instanceName, true);
+    if (target) {
+      await this.sendMemory(instanceName, target);
+      void this.reap(pid);
+    } else await this.halt(instanceName, true); // offline: the destination boots it again
     await this.vms.remove(instanceName);
     this.cpuSamples.delete(instanceName);
     return rec.spec;
@@ -224,10 +233,14 @@ export class QemuDriver implements HypervisorDriver {
       const until = Date.now() + (this.o.migrationTimeoutMs ?? 600_000);
       for (;;) {
         const s = await q.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
-        if (s.status === 'completed') return;
+        if (s.status === 'completed') {
+          // The source is paused for good (postmigrate): it quits behind the answer (reap() makes sure).
+          await q.execute('quit', undefined, 5_000).catch(() => undefined);
+          return;
+        }
         if (s.status === 'failed' || s.status === 'cancelled') throw new Error(`Migration of ${name} failed: ${s['error-desc'] ?? s.status}`);
         if (Date.now() > until) throw new Error(`Migration of ${name} timed out`);
-        await sleep(20);
+        await sleep(5);
       }
     } catch (e) {
       await q.execute('migrate_cancel').catch(() => undefined);
@@ -254,7 +267,7 @@ export class QemuDriver implements HypervisorDriver {
             continue;
           }
           if (Date.now() > until) throw new Error(`VM ${vm.instanceName} did not resume after its migration (${s.status})`);
-          await sleep(20);
+          await sleep(5);
         }
       } finally {
         q.close();

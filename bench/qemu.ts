@@ -1,0 +1,186 @@
+/**
+ * Issue #8 benches on real QEMU hosts (TCG, server + two `nimbo agent --driver qemu`, SQLite):
+ * - VM start through Nimbo (startVirtualMachine → Running, and → the guest printed its boot
+ *   marker) vs the very same qemu-system-x86_64 argument array started by hand (read from the
+ *   Nimbo-started guest's /proc/<pid>/cmdline, its state paths moved to a scratch dir).
+ * - Live migration of an idle 128 MiB guest through Nimbo (migrateVirtualMachine) vs by hand:
+ *   a destination started with -incoming, QMP migrate with the same parameters, query-migrate
+ *   until completed, destination running.
+ * Rounds alternate Nimbo and by-hand; medians are compared.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Qmp } from '../src/drivers/qemu/qmp.js';
+import { BOOT_MARKER } from '../src/drivers/qemu/tiny-linux.js';
+import { qemuPidsUnder, qemuZone, serialLog, vmDir } from '../test/helpers/qemu-zone.js';
+import { until } from '../test/helpers/until.js';
+import type { Bench } from './index.js';
+import type { ApiClient } from '../test/helpers/server.js';
+import { median, sleep } from './harness.js';
+
+const markers = (log: string) => log.split(BOOT_MARKER).length - 1;
+
+/** Runs an async API command and polls its job every 10 ms (the test client polls every 50). */
+async function job(c: ApiClient, command: string, params: Record<string, string>): Promise<Record<string, any>> {
+  const r = await c.ok(command, params);
+  for (;;) {
+    const j = await c.ok('queryAsyncJobResult', { jobid: r['jobid'] });
+    if (j['jobstatus'] === 1) return j['jobresult'];
+    if (j['jobstatus'] === 2) throw new Error(`${command} failed: ${JSON.stringify(j['jobresult'])}`);
+    await sleep(10);
+  }
+}
+
+function spawnDaemon(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`qemu exited ${code}: ${err}`))));
+  });
+}
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => {
+    const port = (s.address() as { port: number }).port;
+    s.close(() => resolve(port));
+  });
+});
+
+async function quit(qmp: string): Promise<void> {
+  await Qmp.once(qmp, 'quit').catch(() => undefined);
+}
+
+async function waitRunning(qmp: string): Promise<void> {
+  const q = await Qmp.connect(qmp);
+  try {
+    for (;;) {
+      const s = await q.execute<{ status: string }>('query-status');
+      if (s.status === 'running') return;
+      await sleep(5);
+    }
+  } finally {
+    q.close();
+  }
+}
+
+export const QEMU_BENCH: Bench = {
+  name: 'qemu',
+  description: 'real QEMU hosts (TCG): VM start and live migration of an idle 128 MiB guest, Nimbo vs the same qemu by hand',
+  async run(log) {
+    const rounds = Number(process.env['NIMBO_BENCH_ROUNDS'] ?? 5);
+    const migRounds = 2 * rounds - 1;
+    const z = await qemuZone('sqlite', { memoryMiB: 128 });
+    try {
+      const { s, dataDirs, ids } = z;
+      const vm = await job(s.admin, 'deployVirtualMachine', { zoneid: ids.zone, serviceofferingid: ids.so, templateid: ids.tpl });
+      const id = vm['virtualmachine'].id as string;
+      const instance = (await s.app.db.kysely.selectFrom('vm_instances').select('instance_name').where('uuid', '=', id).executeTakeFirstOrThrow()).instance_name;
+      const where = () => (['a', 'b'] as const).find((h) => qemuPidsUnder(vmDir(dataDirs[h], instance)).length > 0)!;
+      let dir = dataDirs[where()];
+      await until('first boot', async () => markers(serialLog(dir, instance)) >= 1, 180_000, 100);
+      // The exact command Nimbo ran, with its state paths moved to a scratch dir for the by-hand runs.
+      const pid = qemuPidsUnder(vmDir(dir, instance))[0]!;
+      const nimboArgs = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(1);
+      const scratch = join(z.root, 'by-hand');
+      mkdirSync(scratch, { recursive: true });
+      // The by-hand guests get their own thin clone of the root disk (the Nimbo guest holds its lock).
+      const rootDisk = (await s.app.db.kysely.selectFrom('volumes as v').innerJoin('vm_instances as i', 'i.id', 'v.vm_id').select('v.path')
+        .where('i.uuid', '=', id).where('v.volume_type', '=', 'ROOT').executeTakeFirstOrThrow()).path!;
+      const handDisk = join(scratch, 'root.qcow2');
+      const backing = (JSON.parse(execFileSync('qemu-img', ['info', '-U', '--output=json', rootDisk], { encoding: 'utf8' })) as { 'full-backing-filename': string })['full-backing-filename'];
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backing, '-F', 'qcow2', handDisk]);
+      const handArgs = (tag: string, incoming?: string) => {
+        const args = nimboArgs.map((a) => a.split(vmDir(dir, instance)).join(join(scratch, tag)).split(rootDisk).join(handDisk));
+        if (!incoming) return args;
+        const i = args.indexOf('-daemonize');
+        return [...args.slice(0, i), '-incoming', incoming, ...args.slice(i)];
+      };
+      const handFiles = (tag: string) => ({ qmp: join(scratch, tag, 'qmp.sock'), log: join(scratch, tag, 'serial.log') });
+      await job(s.admin, 'stopVirtualMachine', { id });
+
+      // 1. Start.
+      const nimboUp: number[] = [], nimboBoot: number[] = [], handUp: number[] = [], handBoot: number[] = [];
+      // Serial logs are appended across starts: a new boot is one more marker in either agent's log.
+      const total = () => markers(serialLog(dataDirs.a, instance)) + markers(serialLog(dataDirs.b, instance));
+      for (let r = 0; r < rounds; r++) {
+        const before = total();
+        const t0 = performance.now();
+        const res = await job(s.admin, 'startVirtualMachine', { id });
+        nimboUp.push(performance.now() - t0);
+        await until('boot through Nimbo', async () => total() > before, 180_000, 5);
+        nimboBoot.push(performance.now() - t0);
+        if (res['virtualmachine'].state !== 'Running') throw new Error('not Running');
+        await job(s.admin, 'stopVirtualMachine', { id, forced: 'true' });
+        const tag = `start-${r}`;
+        mkdirSync(join(scratch, tag), { recursive: true });
+        const h0 = performance.now();
+        await spawnDaemon(handArgs(tag));
+        handUp.push(performance.now() - h0);
+        await until('boot by hand', async () => { try { return readFileSync(handFiles(tag).log, 'utf8').includes(BOOT_MARKER); } catch { return false; } }, 180_000, 5);
+        handBoot.push(performance.now() - h0);
+        await quit(handFiles(tag).qmp);
+        log(`start round ${r}: Nimbo ${nimboUp.at(-1)!.toFixed(0)} ms to Running, ${nimboBoot.at(-1)!.toFixed(0)} ms to boot; by hand ${handUp.at(-1)!.toFixed(0)} / ${handBoot.at(-1)!.toFixed(0)} ms`);
+      }
+
+      // 2. Live migration of the idle guest, back and forth between the agents.
+      const before = total();
+      await job(s.admin, 'startVirtualMachine', { id });
+      await until('boot before migrating', async () => total() > before, 180_000, 50);
+      await sleep(2000); // idle
+      const hosts = (await s.admin.ok('listHosts', {}))['host'] as Array<{ id: string }>;
+      const nimboMig: number[] = [], handMig: number[] = [], handMigOnly: number[] = [];
+      const src = 'mig-src';
+      mkdirSync(join(scratch, src), { recursive: true });
+      await spawnDaemon(handArgs(src));
+      await until('by-hand source boot', async () => { try { return readFileSync(handFiles(src).log, 'utf8').includes(BOOT_MARKER); } catch { return false; } }, 180_000, 50);
+      await sleep(2000);
+      let handSrc = src;
+      for (let r = 0; r < migRounds; r++) {
+        const cur = (await s.admin.ok('listVirtualMachines', { id }))['virtualmachine'][0].hostid as string;
+        const t0 = performance.now();
+        await job(s.admin, 'migrateVirtualMachine', { virtualmachineid: id, hostid: hosts.find((h) => h.id !== cur)!.id });
+        nimboMig.push(performance.now() - t0);
+        const dst = `mig-${r}`;
+        mkdirSync(join(scratch, dst), { recursive: true });
+        const port = await freePort();
+        const h0 = performance.now();
+        await spawnDaemon(handArgs(dst, `tcp:127.0.0.1:${port}`));
+        const m0 = performance.now();
+        const q = await Qmp.connect(handFiles(handSrc).qmp);
+        await q.execute('migrate-set-parameters', { 'max-bandwidth': 4 * 1024 ** 3, 'downtime-limit': 300 });
+        await q.execute('migrate', { uri: `tcp:127.0.0.1:${port}` });
+        for (;;) {
+          const st = await q.execute<{ status?: string }>('query-migrate');
+          if (st.status === 'completed') break;
+          if (st.status === 'failed') throw new Error('by-hand migration failed');
+          await sleep(5);
+        }
+        handMigOnly.push(performance.now() - m0);
+        await waitRunning(handFiles(dst).qmp);
+        handMig.push(performance.now() - h0);
+        await q.execute('quit').catch(() => undefined);
+        q.close();
+        handSrc = dst;
+        log(`migration round ${r}: Nimbo ${nimboMig.at(-1)!.toFixed(0)} ms; by hand ${handMig.at(-1)!.toFixed(0)} ms (migrate alone ${handMigOnly.at(-1)!.toFixed(0)} ms)`);
+      }
+      await quit(handFiles(handSrc).qmp);
+      await job(s.admin, 'destroyVirtualMachine', { id, expunge: 'true' });
+      rmSync(scratch, { recursive: true, force: true });
+      const ratio = (a: number[], b: number[]) => median(a) / median(b);
+      return {
+        metrics: [
+          { name: 'VM start to guest booted: Nimbo / by hand', value: ratio(nimboBoot, handBoot), unit: '×', goal: { op: '<=', value: 1.2 }, detail: `medians ${median(nimboBoot).toFixed(0)} / ${median(handBoot).toFixed(0)} ms over ${rounds} rounds, TCG, 128 MiB` },
+          { name: 'VM start to Running (qemu up): Nimbo / by hand', value: ratio(nimboUp, handUp), unit: '×', goal: { op: '<=', value: 1.2 }, detail: `medians ${median(nimboUp).toFixed(0)} / ${median(handUp).toFixed(0)} ms (API + job + agent vs the bare daemonize)` },
+          { name: 'live migration, idle 128 MiB guest: Nimbo / raw QMP', value: ratio(nimboMig, handMig), unit: '×', goal: { op: '<=', value: 1.2 }, detail: `medians ${median(nimboMig).toFixed(0)} / ${median(handMig).toFixed(0)} ms over ${migRounds} rounds (raw = start -incoming + migrate + running; migrate alone ${median(handMigOnly).toFixed(0)} ms)` },
+        ],
+        info: { nimboUp, nimboBoot, handUp, handBoot, nimboMig, handMig, handMigOnly },
+      };
+    } finally {
+      await z.close();
+    }
+  },
+};
