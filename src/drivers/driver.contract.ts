@@ -179,15 +179,16 @@ export function driverContract(label: string, env: ContractEnv): void {
 
     it('router config: applied to a running VM, idempotent (same version, unchanged), refused when not running', { skip: env.noRouters ?? false }, async () => {
       const d = await env.make();
-      const doc = { network: 'n1', portForwards: [{ publicPort: 80, ip: '10.1.1.2' }], dhcp: [] };
+      // A document in the renderer's shape (network/router/document.ts): a real router parses it.
+      const doc = { network: { id: 'n1', cidr: '10.1.1.0/24', gateway: '10.1.1.1' }, portForwards: [{ id: 'pf', publicIp: '203.0.113.5', protocol: 'tcp', publicPorts: [80, 80], privateIp: '10.1.1.2', privatePorts: [80, 80], cidrs: [] }], dhcp: [] };
       await assert.rejects(d.applyRouterConfig('r-1-VM', doc));
       await d.startVm({ ...spec('r-1-VM'), nics: [{ uuid: 'n', deviceId: 0, mac: '02:00:00:00:00:01', ip: '10.1.1.1', netmask: '255.255.255.0', gateway: null, isDefault: true, trafficType: 'Guest', broadcastUri: 'vlan://100' }] });
       const a = await d.applyRouterConfig('r-1-VM', doc);
       assert.equal(a.changed, true);
       assert.match(a.version, /^[0-9a-f]{64}$/);
-      const b = await d.applyRouterConfig('r-1-VM', { dhcp: [], portForwards: [{ ip: '10.1.1.2', publicPort: 80 }], network: 'n1' });
+      const b = await d.applyRouterConfig('r-1-VM', { dhcp: [], portForwards: [{ cidrs: [], privatePorts: [80, 80], privateIp: '10.1.1.2', publicPorts: [80, 80], protocol: 'tcp', publicIp: '203.0.113.5', id: 'pf' }], network: { gateway: '10.1.1.1', cidr: '10.1.1.0/24', id: 'n1' } });
       assert.deepEqual(b, { version: a.version, changed: false });
-      const c = await d.applyRouterConfig('r-1-VM', { ...doc, dhcp: [{ ip: '10.1.1.3' }] });
+      const c = await d.applyRouterConfig('r-1-VM', { ...doc, dhcp: [{ ip: '10.1.1.3', mac: '02:00:00:00:00:03', hostName: 'vm3', default: true }] });
       assert.equal(c.changed, true);
       assert.notEqual(c.version, a.version);
       await d.stopVm('r-1-VM', true);
