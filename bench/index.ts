@@ -12,6 +12,7 @@ import { SNAPSHOTS_BENCH } from './snapshots.js';
 import { ROUTER_APPLY_BENCH } from './router-apply.js';
 import { FARM_BENCH } from './farm.js';
 import { QEMU_BENCH } from './qemu.js';
+import { ROUTERS_BENCH } from './routers.js';
 
 export interface Metric {
   name: string;
@@ -37,7 +38,7 @@ export interface Bench {
   run(log: (line: string) => void): Promise<BenchResult>;
 }
 
-export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH, USAGE_BENCH, SNAPSHOTS_BENCH, ROUTER_APPLY_BENCH, FARM_BENCH, QEMU_BENCH];
+export const BENCHES: Bench[] = [CORE_BENCH, DOWNLOAD_BENCH, DEPLOY_BENCH, HOSTS_BENCH, USAGE_BENCH, SNAPSHOTS_BENCH, ROUTER_APPLY_BENCH, FARM_BENCH, QEMU_BENCH, ROUTERS_BENCH];
 
 export function goalMet(m: Metric): boolean | undefined {
   if (!m.goal) return undefined;

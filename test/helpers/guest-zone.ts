@@ -28,24 +28,38 @@ export interface GuestZone {
  * The zone, physical network (Guest and Public traffic, guest VLANs), untagged public range
  * (`<publicNet>.1` gateway, `.10` onwards), pod and cluster; enabled.
  */
-export async function advancedZone(s: TestServer, o: { vlans: string; hypervisor: string; publicNet?: string; dns1?: string }): Promise<{ z: any; p: any; c: any }> {
+export async function advancedZone(s: TestServer, o: { vlans: string; hypervisor: string; publicNet?: string; dns1?: string; publicRange?: PublicRange }): Promise<{ z: any; p: any; c: any }> {
   const net = o.publicNet ?? '198.51.100';
   const z = (await s.admin.ok('createZone', { name: 'gz', networktype: 'Advanced', dns1: o.dns1 ?? '8.8.8.8', internaldns1: '10.0.0.2' }))['zone'];
   const pn = (await s.admin.jobOk('createPhysicalNetwork', { zoneid: z.id, name: 'pn', vlan: o.vlans }))['physicalnetwork'].id;
   await s.admin.jobOk('addTrafficType', { physicalnetworkid: pn, traffictype: 'Public' });
   await s.admin.jobOk('addTrafficType', { physicalnetworkid: pn, traffictype: 'Guest' });
-  await s.admin.ok('createVlanIpRange', { zoneid: z.id, vlan: 'untagged', forvirtualnetwork: 'true', gateway: `${net}.1`, netmask: '255.255.255.0', startip: `${net}.10`, endip: `${net}.250` });
+  await s.admin.ok('createVlanIpRange', { zoneid: z.id, vlan: 'untagged', forvirtualnetwork: 'true', ...(o.publicRange ?? { gateway: `${net}.1`, netmask: '255.255.255.0', startip: `${net}.10`, endip: `${net}.250` }) });
   await s.admin.ok('updateZone', { id: z.id, allocationstate: 'Enabled' });
   const p = (await s.admin.ok('createPod', { name: 'p1', zoneid: z.id, gateway: '192.168.100.1', netmask: '255.255.255.0', startip: '192.168.100.10', endip: '192.168.100.50' }))['pod'];
   const c = (await s.admin.ok('addCluster', { clustername: 'c1', zoneid: z.id, podid: p.id, hypervisor: o.hypervisor, clustertype: 'CloudManaged' }))['cluster'][0];
   return { z, p, c };
 }
 
-export async function guestZone(s: TestServer, o: { hosts?: number; vlans?: string } = {}): Promise<GuestZone> {
+export interface PublicRange { gateway: string; netmask: string; startip: string; endip: string }
+
+export interface GuestZoneOptions {
+  hosts?: number;
+  vlans?: string;
+  /** The address the agent connects to (default the server's agent port; a proxy to cut it off). */
+  server?: string;
+  /** The public range (default 198.51.100.10-250/24). */
+  publicRange?: PublicRange;
+  /** Each simulated host's size (default 8 CPUs, 16 GiB). */
+  cpus?: number;
+  memoryMiB?: number;
+}
+
+export async function guestZone(s: TestServer, o: GuestZoneOptions = {}): Promise<GuestZone> {
   const n = o.hosts ?? 2;
   const fx = new VmFixtures(s.app.db);
   await fx.init();
-  const { z, p, c } = await advancedZone(s, { vlans: o.vlans ?? '700-799', hypervisor: 'Simulator' });
+  const { z, p, c } = await advancedZone(s, { vlans: o.vlans ?? '700-799', hypervisor: 'Simulator', ...(o.publicRange ? { publicRange: o.publicRange } : {}) });
   const dirs: string[] = [];
   const poolDir = mkdtempSync(join(tmpdir(), 'nimbo-pool-'));
   dirs.push(poolDir);
@@ -58,7 +72,7 @@ export async function guestZone(s: TestServer, o: { hosts?: number; vlans?: stri
   const dataDir = mkdtempSync(join(tmpdir(), 'nimbo-agent-'));
   dirs.push(dataDir);
   const children: ChildProcess[] = [];
-  const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', String(n), '--cpus', '8', '--cpu-speed', '2000', '--memory', '16384'], {
+  const child = spawn(process.execPath, [BIN, 'agent', '--server', o.server ?? `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', String(n), '--cpus', String(o.cpus ?? 8), '--cpu-speed', '2000', '--memory', String(o.memoryMiB ?? 16384)], {
     env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);

@@ -34,8 +34,11 @@ export interface SimulatorOptions {
 interface SimVm {
   spec: MigratingVm;
   state: 'Running' | 'Stopped';
-  /** A router VM's last applied document and its version (kept so tests can fetch it). */
-  router?: { version: string; document: Record<string, unknown>; applied: number };
+  /**
+   * A router VM's last applied document and its version (kept so tests can fetch it); `applied`
+   * counts changes, `received` every ApplyRouterConfig (an unchanged re-push too), `at` the last.
+   */
+  router?: { version: string; document: Record<string, unknown>; applied: number; received: number; at: number };
   /** A router's traffic counters since this boot; made at the first sample (a new SimVm is a new boot). */
   traffic?: TrafficCounter;
 }
@@ -323,8 +326,12 @@ export class SimulatorDriver implements HypervisorDriver {
     const v = this.vm(instanceName);
     if (v.state !== 'Running') throw new Error(`Router ${instanceName} is not running`);
     const version = documentVersion(document);
-    if (v.router?.version === version) return { version, changed: false };
-    v.router = { version, document: structuredClone(document), applied: (v.router?.applied ?? 0) + 1 };
+    const received = (v.router?.received ?? 0) + 1;
+    if (v.router?.version === version) {
+      v.router = { ...v.router, received, at: Date.now() };
+      return { version, changed: false };
+    }
+    v.router = { version, document: structuredClone(document), applied: (v.router?.applied ?? 0) + 1, received, at: Date.now() };
     return { version, changed: true };
   }
 

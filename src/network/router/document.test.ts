@@ -51,4 +51,17 @@ describe('renderRouterDocument', () => {
     assert.deepEqual(d.throttle, { mbps: 200 });
     assert.equal(d.firewall.egress.defaultAllow, false);
   });
+
+  it("a shared network's DHCP-only router: leases, DNS and metadata, no NAT, firewall, forwards or LB", () => {
+    const s = base();
+    s.role = 'dhcp';
+    s.rules.push({ id: 'pf', purpose: 'PortForwarding', publicIp: '203.0.113.11', protocol: 'tcp', startPort: 2222, endPort: 2222, cidrs: [], vmIp: '10.1.1.9', destStart: 22, destEnd: 22 });
+    const d = renderRouterDocument(s) as any;
+    assert.equal(d.role, 'dhcp');
+    assert.deepEqual([d.publicIps, d.sourceNat, d.portForwards, d.staticNat, d.loadBalancers, d.firewall.ingress], [[], null, [], [], [], []]);
+    assert.deepEqual(d.dhcp.map((x: any) => x.ip), ['10.1.1.9', '10.1.1.10']);
+    assert.deepEqual(d.dns.forwarders, ['8.8.8.8']);
+    assert.equal(d.metadata[0].publicIp, null);
+    assert.equal(renderRouterDocument(base()).role, 'router');
+  });
 });

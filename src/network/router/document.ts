@@ -39,6 +39,12 @@ export interface RouterStateNic {
 }
 
 export interface RouterState {
+  /**
+   * 'router': the isolated network's gateway (NAT, firewall, forwards, LB, DHCP, DNS, metadata).
+   * 'dhcp': a shared network's router, which only serves DHCP, DNS and metadata (the guests'
+   * gateway is the network's own), so every NAT/firewall/LB section is empty.
+   */
+  role?: 'router' | 'dhcp';
   network: { uuid: string; cidr: string; gateway: string; netmask: string; vlan: string | null; domain: string | null; egressDefaultAllow: boolean };
   zone: { name: string; dns: string[] };
   addresses: Array<{ ip: string; sourceNat: boolean; staticNatTo: string | null }>;
@@ -51,7 +57,9 @@ const byStr = <T>(f: (x: T) => string) => (a: T, b: T) => (f(a) < f(b) ? -1 : f(
 const ipKey = (ip: string | null) => (ip ?? '').split('.').map((o) => o.padStart(3, '0')).join('.');
 const ruleKey = (r: RouterStateRule) => `${ipKey(r.publicIp)}|${r.protocol}|${String(r.startPort ?? 0).padStart(5, '0')}|${r.id}`;
 
-export function renderRouterDocument(s: RouterState): Record<string, unknown> {
+export function renderRouterDocument(state: RouterState): Record<string, unknown> {
+  const role = state.role ?? 'router';
+  const s: RouterState = role === 'dhcp' ? { ...state, addresses: [], rules: [] } : state;
   const rules = [...s.rules].sort(byStr(ruleKey));
   const of = (p: RouterStateRule['purpose']) => rules.filter((r) => r.purpose === p);
   const sourceNat = s.addresses.filter((a) => a.sourceNat).map((a) => a.ip).sort(byStr(ipKey))[0] ?? null;
@@ -63,6 +71,7 @@ export function renderRouterDocument(s: RouterState): Record<string, unknown> {
   });
   return {
     version: 1,
+    role,
     network: { id: s.network.uuid, cidr: s.network.cidr, gateway: s.network.gateway, netmask: s.network.netmask, vlan: s.network.vlan, domain: s.network.domain },
     publicIps: [...s.addresses].sort(byStr((a) => ipKey(a.ip))).map((a) => ({ ip: a.ip, sourceNat: a.sourceNat, ...(a.staticNatTo ? { staticNatTo: a.staticNatTo } : {}) })),
     sourceNat,

@@ -52,7 +52,7 @@ export const NETWORKS_AREA: Area = {
     networks.direct = directNetworks;
     services.vlanRanges.directRanges = { adopt: (trx, caller, r) => directNetworks.adoptRange(trx, caller, r), release: (trx, caller, r) => directNetworks.releaseRange(trx, caller, r) };
     const routerDocs = new RouterDocumentService(db, services.config);
-    networks.routerDocumentLoader = (id) => routerDocs.render(id);
+    networks.routerDocumentLoader = (ids) => routerDocs.renderMany(ids);
     const rules = new RuleService(db, services.events, services.scoper, publicIps, networks, networkNotifier);
     services.limits.registerCounter('public_ip', async (accountId, exec) =>
       // Public addresses only: a direct range's addresses are guests' NIC addresses.

@@ -59,12 +59,19 @@ export class NetworkService {
   /** Set by the routers area: a network's router goes with a cleanup restart or its deletion, and comes back when it is needed. */
   routerHooks: { destroy(networkId: number): Promise<void>; ensure(networkId: number): Promise<void> } | undefined;
 
-  /** Set by the area: renders the router document of a network. */
-  routerDocumentLoader: ((networkId: number) => Promise<Record<string, unknown>>) | undefined;
+  /** Set by the area: renders the router documents of networks (a few queries for any number of them). */
+  routerDocumentLoader: ((networkIds: number[]) => Promise<Map<number, Record<string, unknown>>>) | undefined;
 
   /** The router's declarative configuration for the network (see src/network/router/document.ts). */
-  routerDocument(networkId: number): Promise<Record<string, unknown>> {
-    return this.routerDocumentLoader!(networkId);
+  async routerDocument(networkId: number): Promise<Record<string, unknown>> {
+    const d = (await this.routerDocumentLoader!([networkId])).get(networkId);
+    if (!d) throw paramError('Unable to find network by id');
+    return d;
+  }
+
+  /** The documents of many networks at once (absent networks left out): the re-push after a restart. */
+  routerDocuments(networkIds: number[]): Promise<Map<number, Record<string, unknown>>> {
+    return this.routerDocumentLoader!(networkIds);
   }
 
   /** Call after a committed change to a network's addresses or rules (router push hook). */
