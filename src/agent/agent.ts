@@ -14,6 +14,7 @@ import { withNamespaceRouters } from '../network/linux/router-driver.js';
 import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
 import { dispatch } from './dispatch.js';
 import { IdentityStore } from './identity-store.js';
+import { HeartbeatWriter } from './heartbeat.js';
 
 export interface AgentOptions {
   /** host:port (or a URL), or several separated by commas: the management servers of a farm. */
@@ -26,6 +27,11 @@ export interface AgentOptions {
   cpuSpeed?: number | undefined;
   memory?: number | undefined;
   namePrefix?: string | undefined;
+  /**
+   * Write heartbeats to the shared pools the server names. Always on for real drivers; for the
+   * simulator only when asked (thousands of simulated hosts need not touch a disk).
+   */
+  poolHeartbeat?: boolean | undefined;
   /** PEM of the CA (or self-signed certificate) that the server's TLS certificate must chain to. */
   ca?: string | undefined;
   log?: (msg: string) => void;
@@ -35,6 +41,7 @@ export class HostConnection {
   private ws: WebSocket | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
+  private readonly heartbeat = new HeartbeatWriter();
   private closed = false;
   hostUuid: string | undefined;
   up = false;
@@ -67,6 +74,8 @@ export class HostConnection {
     ws.on('close', () => {
       this.up = false;
       if (this.pingTimer) clearInterval(this.pingTimer);
+      // Keeps writing while the agent runs: a host cut off from the server is still alive, and
+      // its peers must see that on the shared storage. It stops with the process or close().
       if (this.closed) return;
       // Its server died or dropped it: try the next one of the farm (after a short backoff).
       this.serverIdx = (this.serverIdx + 1) % servers(this.o.server).length;
@@ -76,6 +85,7 @@ export class HostConnection {
 
   close(): void {
     this.closed = true;
+    this.heartbeat.stop();
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.ws?.terminate();
   }
@@ -103,9 +113,11 @@ export class HostConnection {
         if (m.secret) await this.store.set(this.index, { hostUuid: m.hostUuid, secret: m.secret });
         if (this.pingTimer) clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => void this.ping(ws), m.pingIntervalMs);
+        if (m.heartbeat && (this.o.driver !== 'simulator' || this.o.poolHeartbeat)) this.heartbeat.start(m.heartbeat.paths, m.hostUuid, m.heartbeat.intervalMs);
         return;
       case 'refused':
         this.closed = true;
+        this.heartbeat.stop();
         this.onRefused(m.reason);
         ws.close();
         return;

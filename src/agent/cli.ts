@@ -6,8 +6,9 @@ import { runAgent } from './agent.js';
 import { tokenCli } from './token-cli.js';
 
 export const AGENT_USAGE = `usage: nimbo agent --server host:8250[,host2:8250…] --driver simulator|qemu [--hosts N] [--token T] [--data-dir D]
-  [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P] [--ca server-ca.pem]
+  [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P] [--ca server-ca.pem] [--pool-heartbeat]
   Several servers (a farm): each host connects to one and moves to the next when it drops.
+  --pool-heartbeat: simulated hosts too write heartbeats to shared pool directories (real drivers always do).
   The token may also come from NIMBO_AGENT_TOKEN (kept out of the process list).
 usage: nimbo agent token --cluster <uuid> [--uses N] [--ttl-hours H]   a self-registration token`;
 
@@ -18,7 +19,7 @@ export async function agentCli(argv: string[]): Promise<number> {
     options: {
       server: { type: 'string' }, driver: { type: 'string', default: 'simulator' }, hosts: { type: 'string', default: '1' },
       token: { type: 'string' }, 'data-dir': { type: 'string' }, cpus: { type: 'string' }, 'cpu-speed': { type: 'string' },
-      memory: { type: 'string' }, 'name-prefix': { type: 'string' }, ca: { type: 'string' }, help: { type: 'boolean' },
+      memory: { type: 'string' }, 'name-prefix': { type: 'string' }, ca: { type: 'string' }, 'pool-heartbeat': { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   const hosts = Number(values.hosts);
@@ -31,7 +32,7 @@ export async function agentCli(argv: string[]): Promise<number> {
   const agent = await runAgent({
     server: values.server, driver: values.driver, hosts, token: values.token ?? process.env['NIMBO_AGENT_TOKEN'],
     dataDir: resolve(values['data-dir'] ?? process.env['NIMBO_DATA_DIR'] ?? 'data/agent'), cpus: num(values.cpus), cpuSpeed: num(values['cpu-speed']),
-    memory: memMiB === undefined ? undefined : memMiB * 1024 * 1024, namePrefix: values['name-prefix'],
+    memory: memMiB === undefined ? undefined : memMiB * 1024 * 1024, namePrefix: values['name-prefix'], poolHeartbeat: values['pool-heartbeat'] === true,
     ca: (values.ca ?? process.env['NIMBO_AGENT_TLS_CA']) ? readFileSync(values.ca ?? process.env['NIMBO_AGENT_TLS_CA']!, 'utf8') : undefined, log: (m) => console.error(m),
   });
   console.log(`nimbo agent: ${hosts} ${values.driver} host(s) connecting to ${values.server}`);

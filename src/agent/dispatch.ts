@@ -3,6 +3,7 @@ import type { HypervisorDriver } from '../drivers/driver.js';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
 import type { AgentCommand, AnswerBody, HostStats } from '../protocol/messages.js';
 import type { VmStats } from '../drivers/driver.js';
+import { readHeartbeat } from './heartbeat.js';
 
 export async function dispatch(d: HypervisorDriver, cmd: AgentCommand): Promise<AnswerBody> {
   try {
@@ -21,9 +22,12 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
       return {};
-    case 'CheckHost':
-      // Only the simulator can answer today; other drivers cannot tell, so HA never fences on their word.
-      return { alive: d instanceof SimulatorDriver ? d.checkHost(c.hostUuid) : null };
+    case 'CheckHost': {
+      // The lost host's heartbeats on shared storage, whatever the driver; without any, a real
+      // driver cannot tell (null: HA never fences on a guess) and the simulator uses its own rule.
+      const heartbeat = c.heartbeatPaths?.length ? await readHeartbeat(c.heartbeatPaths, c.hostUuid, c.windowMs ?? 60_000) : null;
+      return { alive: d instanceof SimulatorDriver ? d.checkHost(c.hostUuid, heartbeat) : heartbeat };
+    }
     case 'RebootVm':
       await d.rebootVm(c.instanceName);
       return {};

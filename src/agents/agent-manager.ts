@@ -14,6 +14,7 @@ import { decode, encode, type AgentCommand, type AgentToServer, type AnswerBody,
 import { hostTransition } from '../orchestration/state/host-state.js';
 import { admit, createRegistrationToken } from './credentials.js';
 import { HealthChecker } from './health.js';
+import { heartbeatPaths } from './heartbeat-paths.js';
 
 interface Pending {
   resolve(a: AnswerBody): void;
@@ -304,7 +305,8 @@ export class AgentManager {
     const s: Session = { ws, hostId: a.hostId, lastSeen: now, seq: 0, pending: undefined };
     this.sessions.set(a.hostId, s);
     const pingIntervalMs = Math.max(0.05, (await this.config.getNumber('ping.interval')) || 60) * 1000;
-    this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}) });
+    const paths = await heartbeatPaths(this.db, a.hostId);
+    this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}), ...(paths.length ? { heartbeat: { paths, intervalMs: pingIntervalMs } } : {}) });
     const mocks = this.o.mocksFor ? await this.o.mocksFor(a.hostId) : [];
     // Written without waiting for the answer: the socket is paused until hello ends, so an awaited
     // answer could only arrive after its 30 s timeout (every mocked host joined 30 s late).

@@ -106,9 +106,11 @@ export type AgentCommand =
   | { type: 'RebootVm'; instanceName: string }
   /**
    * HA investigation: asked of a peer in the cluster about a host the server lost. The answer's
-   * `alive` is true (the peer still sees it), false (it does not) or null (cannot tell).
+   * `alive` is true (the peer still sees it), false (it does not) or null (cannot tell). With
+   * `heartbeatPaths` the peer reads the host's heartbeats on those shared pools: one younger
+   * than `windowMs` means alive.
    */
-  | { type: 'CheckHost'; hostUuid: string; privateIp: string | null }
+  | { type: 'CheckHost'; hostUuid: string; privateIp: string | null; heartbeatPaths?: string[]; windowMs?: number }
   | { type: 'DestroyVm'; instanceName: string }
   /** Sent to the source host; the answer carries the VM so the server can hand it to the destination. */
   | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number; target?: { host: string; port: number } }
@@ -221,8 +223,11 @@ export type AgentToServer =
   | { t: 'answer'; seq: number; body: AnswerBody };
 
 export type ServerToAgent =
-  /** `secret` is sent once, when the host is new or its token was used. */
-  | { t: 'welcome'; hostId: number; hostUuid: string; secret?: string; pingIntervalMs: number }
+  /**
+   * `secret` is sent once, when the host is new or its token was used. `heartbeat`: the shared
+   * primary storage directories the host writes its heartbeat to (src/agent/heartbeat.ts).
+   */
+  | { t: 'welcome'; hostId: number; hostUuid: string; secret?: string; pingIntervalMs: number; heartbeat?: { paths: string[]; intervalMs: number } }
   | { t: 'refused'; reason: string }
   | { t: 'command'; seq: number; timeoutMs: number; cmd: AgentCommand }
   | { t: 'error'; reason: string };

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestServer } from './server.js';
+import { startServer, type TestServer } from './server.js';
+import type { DialectName } from '../../src/db/dialect.js';
 import { VmFixtures } from './vm-fixtures.js';
 import { until as waitUntil } from './until.js';
 
@@ -35,6 +36,8 @@ export class HaCloud {
   readonly agents: AgentProc[] = [];
   private readonly dirs: string[] = [];
   private readonly token = 'ha-test-token';
+  /** Extra `nimbo agent` arguments for agents started from now on (e.g. `--pool-heartbeat`). */
+  agentArgs: string[] = [];
 
   constructor(readonly s: TestServer, readonly spec = { cpus: 16, cpuSpeed: 1000, memoryMiB: 16384 }) {
     this.fx = new VmFixtures(s.app.db);
@@ -78,7 +81,7 @@ export class HaCloud {
   startAgent(a: AgentProc): void {
     const sp = this.spec;
     a.child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${this.s.app.services.agents.port}`, '--driver', 'simulator', '--data-dir', a.dataDir,
-      '--hosts', String(a.hosts), '--cpus', String(sp.cpus), '--cpu-speed', String(sp.cpuSpeed), '--memory', String(sp.memoryMiB)], {
+      '--hosts', String(a.hosts), '--cpus', String(sp.cpus), '--cpu-speed', String(sp.cpuSpeed), '--memory', String(sp.memoryMiB), ...this.agentArgs], {
       env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: this.token }, stdio: ['ignore', 'ignore', 'ignore'],
     });
   }
@@ -121,4 +124,14 @@ export class HaCloud {
     for (const a of this.agents) await this.killAgent(a);
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/** A test server with a short failure window (ping.interval 1 s × ping.timeout `timeoutS`) and its initialised HA cloud. */
+export async function startHaCloud(dialect: DialectName, timeoutS = 3): Promise<{ s: TestServer; cloud: HaCloud }> {
+  const s = await startServer(dialect);
+  await s.admin.ok('updateConfiguration', { name: 'ping.interval', value: '1' });
+  await s.admin.ok('updateConfiguration', { name: 'ping.timeout', value: String(timeoutS) });
+  const cloud = new HaCloud(s);
+  await cloud.init();
+  return { s, cloud };
 }

@@ -13,8 +13,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialectsUnderTest } from '../helpers/databases.js';
-import { ApiClient, startServer, type TestServer } from '../helpers/server.js';
-import { HaCloud, until, type AgentProc } from '../helpers/ha-cloud.js';
+import { ApiClient, type TestServer } from '../helpers/server.js';
+import { startHaCloud, until, type AgentProc, type HaCloud } from '../helpers/ha-cloud.js';
 import { createApp } from '../../src/app.js';
 
 for (const dialect of dialectsUnderTest()) {
@@ -33,11 +33,7 @@ for (const dialect of dialectsUnderTest()) {
     const vmRows = () => s.app.db.kysely.selectFrom('vm_instances').select(['uuid', 'instance_name', 'state', 'host_id']).where('removed', 'is', null).where('type', '=', 'User').orderBy('id').execute();
 
     before(async () => {
-      s = await startServer(dialect);
-      await s.admin.ok('updateConfiguration', { name: 'ping.interval', value: '1' });
-      await s.admin.ok('updateConfiguration', { name: 'ping.timeout', value: '3' });
-      cloud = new HaCloud(s);
-      await cloud.init();
+      ({ s, cloud } = await startHaCloud(dialect));
       a = await cloud.addAgent(1);
       b = await cloud.addAgent(1);
       const hosts = await s.app.db.kysely.selectFrom('hosts').select(['uuid', 'url']).where('removed', 'is', null).execute();

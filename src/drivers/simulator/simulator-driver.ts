@@ -76,13 +76,15 @@ export class SimulatorDriver implements HypervisorDriver {
   }
 
   /**
-   * A peer's view of a host the server lost. Simulated hosts share no network, so by default
-   * the peer reports it gone; a `CheckOnHostCommand` mock with `result:fail` makes the peer
-   * still see it (a partition between the server and the host), which blocks fencing.
+   * A peer's view of a host the server lost. A `CheckOnHostCommand` mock with `result:fail`
+   * makes the peer still see it (a partition between the server and the host), which blocks
+   * fencing; otherwise the host's heartbeat on shared storage decides when there is one
+   * (`heartbeat`, read by the agent), and simulated hosts, sharing no network, report it gone.
    */
-  checkHost(_hostUuid: string): boolean {
+  checkHost(_hostUuid: string, heartbeat: boolean | null = null): boolean {
     const m = this.mocks.size ? this.mocks.take('CheckHost') : null;
-    return m !== null && m.fail !== null;
+    if (m !== null && m.fail !== null) return true;
+    return heartbeat ?? false;
   }
 
   configure(mocks: SimulatorMock[]): void {

@@ -3,6 +3,8 @@
  * - investigation: a host the agent layer moved to Alert (silent for two ping windows) is
  *   declared Down only when peers of its cluster, asked with CheckHost, say they no longer see
  *   it and none says it is alive; with no peer able to tell it stays Alert (never two copies);
+ *   peers judge by the host's heartbeat on shared primary storage when it writes one (any
+ *   driver: src/agent/heartbeat.ts), a simulator peer otherwise by its own rule;
  * - a Down host's Running VMs become Down with their host capacity released; HA-enabled ones
  *   (and routers, always HA) are started again, in the same pod first, then anywhere in the
  *   zone (the planner never leaves the zone); the others wait for their owner to start them;
@@ -23,6 +25,7 @@ import type { Services } from '../index.js';
 import { SYSTEM_CALLER } from '../vms/area.js';
 import { loadVm, ref, type VmRow } from '../vms/vm-rows.js';
 import { ALERT } from './alert-types.js';
+import { heartbeatPaths as heartbeatPathsOf } from '../../agents/heartbeat-paths.js';
 import type { AlertService } from './alert.service.js';
 
 interface HostLite { id: number; uuid: string; name: string; status: string; private_ip: string | null; zone_id: number; pod_id: number; cluster_id: number }
@@ -90,7 +93,12 @@ export class HaWorker {
     const peers = (await this.db.kysely.selectFrom('hosts').select('id').where('cluster_id', '=', h.cluster_id).where('id', '!=', h.id)
       .where('removed', 'is', null).where('status', '=', 'Up').execute()).filter((p) => this.services.agents.isConnected(p.id));
     if (!peers.length) return;
-    const answers = await Promise.all(peers.map((p) => this.services.agents.send(p.id, { type: 'CheckHost', hostUuid: h.uuid, privateIp: h.private_ip }, { timeoutMs: 15_000 })
+    // Peers also read the host's heartbeat on shared storage: one written within the silence
+    // window means it still runs (cut off from the server only) and must not be fenced.
+    const heartbeatPaths = await heartbeatPathsOf(this.db, h.id);
+    const windowMs = ((await this.services.config.getNumber('ping.interval')) || 60) * ((await this.services.config.getNumber('ping.timeout')) || 2.5) * 1000;
+    const check: AgentCommand = { type: 'CheckHost', hostUuid: h.uuid, privateIp: h.private_ip, ...(heartbeatPaths.length ? { heartbeatPaths, windowMs } : {}) };
+    const answers = await Promise.all(peers.map((p) => this.services.agents.send(p.id, check, { timeoutMs: 15_000 })
       .then((a) => (a.result ? (a['alive'] as boolean | null) : null), () => null)));
     if (answers.includes(true) || !answers.includes(false)) return;
     if (this.services.agents.isConnected(h.id)) return;
