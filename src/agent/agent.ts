@@ -13,6 +13,7 @@ import { LinuxRouters } from '../network/linux/linux-router.js';
 import { withNamespaceRouters } from '../network/linux/router-driver.js';
 import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
 import { dispatch } from './dispatch.js';
+import { openConsoleRelay } from './console-relay.js';
 import { IdentityStore } from './identity-store.js';
 import { HeartbeatWriter } from './heartbeat.js';
 
@@ -61,11 +62,18 @@ export class HostConnection {
     return all[this.serverIdx % all.length]!;
   }
 
+  /**
+   * The WebSocket URL of the server in use (console relays dial back to this same server). A CA
+   * means the server speaks TLS; plain host:port then defaults to wss://.
+   */
+  private get url(): string {
+    const server = this.server;
+    return server.includes('://') ? server : `${this.o.ca ? 'wss' : 'ws'}://${server}`;
+  }
+
   connect(): void {
     if (this.closed) return;
-    // A CA means the server speaks TLS; plain host:port then defaults to wss://.
-    const server = this.server;
-    const url = server.includes('://') ? server : `${this.o.ca ? 'wss' : 'ws'}://${server}`;
+    const url = this.url;
     const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 15_000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
     this.ws = ws;
     ws.on('open', () => void this.hello(ws));
@@ -122,7 +130,9 @@ export class HostConnection {
         ws.close();
         return;
       case 'command': {
-        const body = await dispatch(this.driver, m.cmd);
+        const body = await dispatch(this.driver, m.cmd, {
+          openConsole: (channel, address) => openConsoleRelay({ serverUrl: this.url, ca: this.o.ca, channel, address }),
+        });
         this.send(ws, { t: 'answer', seq: m.seq, body });
         return;
       }

@@ -5,15 +5,21 @@ import type { AgentCommand, AnswerBody, HostStats } from '../protocol/messages.j
 import type { VmStats } from '../drivers/driver.js';
 import { readHeartbeat } from './heartbeat.js';
 
-export async function dispatch(d: HypervisorDriver, cmd: AgentCommand): Promise<AnswerBody> {
+/** What a command may need beyond the driver: the agent connection's own capabilities. */
+export interface DispatchContext {
+  /** Relays a console session from the VNC server at `address` over a channel to the server. */
+  openConsole?(channel: string, address: { host: string; port: number }): Promise<void>;
+}
+
+export async function dispatch(d: HypervisorDriver, cmd: AgentCommand, ctx: DispatchContext = {}): Promise<AnswerBody> {
   try {
-    return { result: true, ...(await run(d, cmd)) };
+    return { result: true, ...(await run(d, cmd, ctx)) };
   } catch (e) {
     return { result: false, details: e instanceof Error ? e.message : String(e) };
   }
 }
 
-async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string, unknown>> {
+async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): Promise<Record<string, unknown>> {
   switch (c.type) {
     case 'StartVm':
       await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
@@ -104,6 +110,12 @@ async function run(d: HypervisorDriver, c: AgentCommand): Promise<Record<string,
     case 'GetRouterNetworkStats':
       if (!d.routerNetworkStats) throw new Error('This host cannot count router traffic');
       return { counters: await d.routerNetworkStats(c.instanceNames) };
+    case 'OpenConsole': {
+      if (!ctx.openConsole) throw new Error('this agent cannot relay consoles');
+      if (!d.consoleAddress) throw new Error('this host\'s driver has no VM console yet');
+      await ctx.openConsole(c.channel, await d.consoleAddress(c.instanceName));
+      return {};
+    }
     case 'QuerySimulator':
       if (!(d instanceof SimulatorDriver)) throw new Error('not a simulator host');
       return { ...d.query(c.instanceName) };

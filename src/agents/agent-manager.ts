@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { CloudError } from '../api/errors.js';
 import type { Db } from '../db/dialect.js';
 import type { ConfigService } from '../services/config/config.service.js';
-import { decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
+import { CONSOLE_CHANNEL_HEADER, CONSOLE_CHANNEL_PATH, decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
 import { hostTransition } from '../orchestration/state/host-state.js';
 import { admit, createRegistrationToken } from './credentials.js';
 import { HealthChecker } from './health.js';
@@ -57,6 +57,7 @@ export class AgentManager {
   private readonly closing = new Map<number, Promise<unknown>>();
   readonly health: HealthChecker;
   private boundPort = 0;
+  private consoleChannel: ((ws: WebSocket, channel: string) => void) | undefined;
 
   constructor(private readonly db: Db, private readonly config: ConfigService, private readonly log: Logger, private readonly o: AgentManagerOptions) {
     this.health = new HealthChecker(db, config, log, {
@@ -96,7 +97,13 @@ export class AgentManager {
     wss.on('error', (err) => this.log.error({ err }, 'agent listener error'));
     const addr = this.tlsServer ? this.tlsServer.address() : wss.address();
     this.boundPort = typeof addr === 'object' && addr ? addr.port : this.o.port;
-    wss.on('connection', (ws) => this.accept(ws));
+    wss.on('connection', (ws, req) => {
+      if (new URL(req.url ?? '/', 'ws://agent').pathname !== CONSOLE_CHANNEL_PATH) return this.accept(ws);
+      // An agent's console relay (OpenConsole): handed to the console proxy, which knows its secret.
+      const channel = req.headers[CONSOLE_CHANNEL_HEADER];
+      if (typeof channel === 'string' && this.consoleChannel) this.consoleChannel(ws, channel);
+      else ws.close(4001, 'unknown console channel');
+    });
     this.wss = wss;
     await this.health.start();
     this.log.info(`agent listener on ${this.o.host}:${this.boundPort}${this.o.tls ? ' (TLS)' : ''}`);
@@ -122,6 +129,11 @@ export class AgentManager {
 
   isConnected(hostId: number): boolean {
     return this.sessions.has(hostId);
+  }
+
+  /** Receives agents' console WebSockets (`/console`) with the channel secret they present. */
+  onConsoleChannel(fn: (ws: WebSocket, channel: string) => void): void {
+    this.consoleChannel = fn;
   }
 
   /** Registers a hook run on each agent hello before its host turns Up. */

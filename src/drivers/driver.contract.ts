@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import type { HypervisorDriver, StartSpec } from './driver.js';
 
 export interface ContractEnv {
@@ -195,6 +196,20 @@ export function driverContract(label: string, env: ContractEnv): void {
       await assert.rejects(d.applyRouterConfig('r-1-VM', doc));
     });
 
+    it('console: a running VM has a VNC server on loopback that greets with RFB 3.x; none for unknown or stopped VMs', async (t) => {
+      const d = await env.make();
+      if (!d.consoleAddress) return void t.skip('this driver does not implement consoleAddress yet');
+      await assert.rejects(d.consoleAddress('i-2-9-VM'));
+      await d.startVm(spec('i-2-9-VM'));
+      const a = await d.consoleAddress('i-2-9-VM');
+      assert.equal(a.host, '127.0.0.1');
+      assert.match(await rfbGreeting(a.host, a.port), /^RFB 003\.00\d\n$/);
+      assert.deepEqual(await d.consoleAddress('i-2-9-VM'), a);
+      await d.stopVm('i-2-9-VM', true);
+      await assert.rejects(d.consoleAddress('i-2-9-VM'));
+      await d.destroyVm('i-2-9-VM');
+    });
+
     it('vmStats covers running VMs and skips unknown names', async () => {
       const d = await env.make();
       await d0(d);
@@ -208,4 +223,21 @@ export function driverContract(label: string, env: ContractEnv): void {
 
 async function d0(d: HypervisorDriver): Promise<void> {
   await d.startVm(spec('i-2-3-VM'));
+}
+
+/** The first 12 bytes a VNC server sends: its protocol version. */
+function rfbGreeting(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    let got = Buffer.alloc(0);
+    sock.setTimeout(10_000, () => sock.destroy(new Error('no RFB greeting within 10 s')));
+    sock.on('error', reject);
+    sock.on('data', (c) => {
+      got = Buffer.concat([got, c]);
+      if (got.length >= 12) {
+        sock.destroy();
+        resolve(got.subarray(0, 12).toString('latin1'));
+      }
+    });
+  });
 }

@@ -173,4 +173,15 @@ export interface HypervisorDriver {
   applySecurityGroupRules(set: SecurityGroupRuleSet): Promise<{ version: number }>;
   /** Post: the rule sets in force (the named VM's only when given; none for an unknown VM). */
   securityGroupRules(instanceName?: string): Promise<SecurityGroupRuleSet[]>;
+  /**
+   * Post: an RFB (VNC) server showing the running VM's display listens at the returned address,
+   * which is on this host's loopback (`127.0.0.1`), never on another interface, and needs no
+   * VNC password (the agent is the only client: it opens a TCP stream to it for a console
+   * session and relays the bytes to the management server's console proxy). The address is
+   * stable while the VM runs; calling it again is cheap. Throws for a VM that is unknown or not
+   * running here. QEMU: the `-vnc 127.0.0.1:<display>` the guest was started with (port
+   * 5900 + display, or QMP `query-vnc`); the simulator starts a test-pattern server on demand.
+   * Optional until every driver has it: a driver without it answers OpenConsole with an error.
+   */
+  consoleAddress?(instanceName: string): Promise<{ host: string; port: number }>;
 }

@@ -167,6 +167,13 @@ export type AgentCommand =
    * NetworkUsageCommand); answers `{ counters: RouterTrafficCounter[] }`, routers not running here left out.
    */
   | { type: 'GetRouterNetworkStats'; instanceNames: string[] }
+  /**
+   * Opens a VM's console: the agent connects to the VM's VNC server on the host's loopback
+   * (`HypervisorDriver.consoleAddress`) and dials back to the agent port at `/console` with
+   * `channel` (a one-time secret) in the `x-nimbo-console-channel` header; the server then
+   * relays that WebSocket's binary frames to and from the viewer. Answers once both ends are open.
+   */
+  | { type: 'OpenConsole'; instanceName: string; channel: string }
   | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
   /** Simulator hosts only: what the simulated hypervisor holds (VM specs with NICs, applied router documents), for tests. */
   | { type: 'QuerySimulator'; instanceName?: string }
@@ -177,7 +184,7 @@ export const AGENT_COMMAND_TYPES: readonly AgentCommandType[] = [
   'StartVm', 'StopVm', 'RebootVm', 'DestroyVm', 'MigrateVm', 'GetVmSpec', 'PrepareMigration', 'AbortMigration', 'GetVncPort', 'ReceiveVm', 'AttachIso', 'DetachIso', 'AttachVolume', 'DetachVolume',
   'CreateVolume', 'DeleteVolume', 'ResizeVolume', 'MigrateVolume', 'CopyVolume', 'GetVolumeStats', 'Snapshot', 'BackupSnapshot', 'DeleteSnapshot',
   'CreateVolumeFromSnapshot', 'CreateTemplate', 'GetVmStats', 'GetStats', 'GetVmStates', 'GetHostInfo', 'ApplySecurityGroupRules', 'GetSecurityGroupRules',
-  'ApplyRouterConfig', 'GetRouterNetworkStats', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
+  'ApplyRouterConfig', 'GetRouterNetworkStats', 'OpenConsole', 'ConfigureSimulator', 'QuerySimulator', 'CleanupSimulator',
 ];
 
 export interface MigratingVm {
@@ -233,6 +240,11 @@ export type ServerToAgent =
   | { t: 'error'; reason: string };
 
 export const PROTOCOL_VERSION = '1';
+
+/** The header carrying an OpenConsole channel secret on the agent's console WebSocket. */
+export const CONSOLE_CHANNEL_HEADER = 'x-nimbo-console-channel';
+/** The agent port path of console WebSockets (everything else there is an agent session). */
+export const CONSOLE_CHANNEL_PATH = '/console';
 
 /** Parses one frame; returns undefined for anything that is not a well-formed message. */
 export function decode<T extends { t: string }>(data: unknown): T | undefined {

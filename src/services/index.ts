@@ -28,6 +28,7 @@ import type { HaServices } from './ha/area.js';
 import type { RoutersServices } from './routers/area.js';
 import type { UsageServices } from './usage/area.js';
 import type { MonitoringServices } from './monitoring/area.js';
+import type { ConsoleServices } from './console/area.js';
 
 export interface CoreServices {
   config: ConfigService;
@@ -49,4 +50,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & MonitoringServices & RoutersServices & UsageServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & MonitoringServices & RoutersServices & UsageServices & ConsoleServices;

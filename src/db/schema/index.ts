@@ -15,5 +15,6 @@ import type { HaTables } from './ha.js';
 import type { StatsTables } from './stats.js';
 import type { RoutersTables } from './routers.js';
 import type { UsageTables } from './usage.js';
+import type { ConsoleTables } from './console.js';
 
-export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & StatsTables & RoutersTables & UsageTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & StatsTables & RoutersTables & UsageTables & ConsoleTables;

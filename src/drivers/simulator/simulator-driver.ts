@@ -11,6 +11,7 @@ import { MockBook, type MockEffect } from './mocks.js';
 import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
 import { documentVersion } from '../router-version.js';
 import { defaultTraffic, sampleTraffic, type TrafficCounter } from './router-traffic.js';
+import { startRfbServer } from './rfb-server.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
@@ -41,6 +42,8 @@ interface SimVm {
   router?: { version: string; document: Record<string, unknown>; applied: number; received: number; at: number };
   /** A router's traffic counters since this boot; made at the first sample (a new SimVm is a new boot). */
   traffic?: TrafficCounter;
+  /** The VM's VNC server, started on the first console request (10,000 idle VMs hold no sockets). */
+  console?: Promise<{ port: number; close(): void }>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -127,7 +130,10 @@ export class SimulatorDriver implements HypervisorDriver {
   async stopVm(instanceName: string, _force: boolean): Promise<void> {
     await this.gate('StopVm');
     const v = this.vms?.get(instanceName);
-    if (v) v.state = 'Stopped';
+    if (v) {
+      v.state = 'Stopped';
+      closeConsole(v);
+    }
   }
 
   async rebootVm(instanceName: string): Promise<void> {
@@ -140,6 +146,8 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async destroyVm(instanceName: string): Promise<void> {
     await this.gate('DestroyVm');
+    const v = this.vms?.get(instanceName);
+    if (v) closeConsole(v);
     this.vms?.delete(instanceName);
     this.ruleSets?.delete(instanceName);
   }
@@ -148,6 +156,7 @@ export class SimulatorDriver implements HypervisorDriver {
     await this.gate('MigrateVm');
     const v = this.vm(instanceName);
     if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    closeConsole(v);
     this.vms!.delete(instanceName);
     return v.spec;
   }
@@ -350,6 +359,14 @@ export class SimulatorDriver implements HypervisorDriver {
     return out;
   }
 
+  async consoleAddress(instanceName: string): Promise<{ host: string; port: number }> {
+    await this.gate('ConsoleAddress');
+    const v = this.vm(instanceName);
+    if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    v.console ??= startRfbServer(instanceName);
+    return { host: '127.0.0.1', port: (await v.console).port };
+  }
+
   /** What the simulated hypervisor holds: specs (with NICs), states and applied router documents. */
   query(instanceName?: string): { vms: Array<{ instanceName: string; state: string; spec: MigratingVm; router?: SimVm['router'] }> } {
     const out = [];
@@ -380,4 +397,10 @@ export function simulatedVmStats(name: string, memoryMiB: number, running: boole
     diskReadKiB: io * (200 + (h % 800) + wobble * 20), diskWriteKiB: io * (100 + (h % 300) + wobble * 10),
     diskReadIOs: io * (10 + (h % 90) + wobble), diskWriteIOs: io * (5 + (h % 45) + wobble),
   };
+}
+
+function closeConsole(v: SimVm): void {
+  const c = v.console;
+  delete v.console;
+  void c?.then((s) => s.close(), () => undefined);
 }
