@@ -4,7 +4,7 @@
  * checked, redispatch on a dead server), and simulated agents given every server's address.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,14 @@ export class Farm {
       child.stderr!.on('data', (d) => (out += d));
       void exited.then((code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
     });
+    // NIMBO_FARM_LOG_DIR keeps each server's output (warnings and errors) for a post-mortem.
+    const logDir = process.env['NIMBO_FARM_LOG_DIR'];
+    if (logDir) {
+      const file = join(logDir, `${name}.log`);
+      writeFileSync(file, out);
+      child.stdout!.on('data', (d) => appendFileSync(file, d));
+      child.stderr!.on('data', (d) => appendFileSync(file, d));
+    }
     const msid = readFileSync(join(dataDir, 'management-server-id'), 'utf8').trim();
     const s: FarmServer = { name, dataDir, apiPort, agentPort, child, exited, msid };
     this.servers.push(s);
