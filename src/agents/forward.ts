@@ -11,7 +11,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { CloudError, type ErrorKind } from '../api/errors.js';
 import type { Db } from '../db/dialect.js';
-import type { ManagementServerRegistry } from '../services/farm/registry.service.js';
+import type { ManagementServerRegistry, ServerRow } from '../services/farm/registry.service.js';
 import type { AgentCommand, AnswerBody } from '../protocol/messages.js';
 
 const PATH = '/internal/agent-command';
@@ -30,15 +30,26 @@ function sign(key: string, body: string): string {
   return createHmac('sha256', key).update(body, 'utf8').digest('base64url');
 }
 
+/** Peers are re-read at most this often: the farm's membership changes rarely, commands often. */
+const PEERS_MS = 2_000;
+
 export class AgentForwarder {
+  private peers: { at: number; rows: Promise<ServerRow[]> } | undefined;
+
   constructor(private readonly db: Db, private readonly farm: ManagementServerRegistry) {}
+
+  private alive(): Promise<ServerRow[]> {
+    const now = Date.now();
+    if (!this.peers || now - this.peers.at > PEERS_MS) this.peers = { at: now, rows: this.farm.alive(now).catch(() => []) };
+    return this.peers.rows;
+  }
 
   /** Sends through the server holding the host's connection; undefined when no live peer holds it. */
   async send(hostId: number, cmd: AgentCommand, timeoutMs: number): Promise<AnswerBody | undefined> {
     const h = await this.db.kysely.selectFrom('hosts').select('mgmt_server_id').where('id', '=', hostId).executeTakeFirst();
     const owner = h?.mgmt_server_id;
     if (!owner || owner === this.farm.msid) return undefined;
-    const peer = (await this.farm.alive()).find((r) => r.msid === owner);
+    const peer = (await this.alive()).find((r) => r.msid === owner);
     if (!peer?.internal_url || !peer.internal_key) return undefined;
     const body = JSON.stringify({ from: this.farm.msid, ts: Date.now(), hostId, timeoutMs, cmd } satisfies Forwarded);
     let res: Response;
