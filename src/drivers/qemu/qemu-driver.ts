@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { HypervisorDriver, MigrationTarget, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../../protocol/messages.js';
 import { guestBridgeName } from '../../network/linux/bridge-name.js';
@@ -93,6 +93,8 @@ export class QemuDriver implements HypervisorDriver {
     const formats: Record<string, string> = {};
     // Volumes this driver made are qcow2 by name; anything else is asked (a template or a copy from elsewhere).
     for (const d of spec.disks) if (d.path) formats[d.path] = d.path.endsWith('.qcow2') ? 'qcow2' : (await img.info(d.path)).format;
+    // A guest's pools are this host's pools too: volume stats look there.
+    for (const d of spec.disks) if (d.path?.endsWith('.qcow2')) await this.storage.usePool(dirname(d.path));
     const args = qemuArgs(spec, { host: this.o.name, accel: this.accel, files, formats, ...(incoming ? { incoming } : {}) });
     await new Promise<void>((resolve, reject) => {
       // -daemonize: the first process exits once the guest is set up; its status says whether it is.
