@@ -5,7 +5,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,25 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
       } finally {
         await k.insertInto('nimbo_migrations').values({ name: '0017-farm', applied: Date.now() }).execute();
       }
+    });
+
+    it('accepts forwarded agent commands only when signed with its key and fresh', async () => {
+      const url = `http://127.0.0.1:${s.port}/internal/agent-command`;
+      const body = JSON.stringify({ from: 'peer', ts: Date.now(), hostId: 424242, timeoutMs: 1000, cmd: { type: 'GetVmStates' } });
+      const post = (b: string, key: string) => fetch(url, { method: 'POST', body: b, headers: { 'content-type': 'text/plain', 'x-nimbo-signature': createHmac('sha256', key).update(b).digest('base64url') } });
+      assert.equal((await post(body, 'not-the-key')).status, 401);
+      const key = s.app.services.farm.internalKey;
+      const stale = JSON.stringify({ from: 'peer', ts: Date.now() - 3_600_000, hostId: 424242, timeoutMs: 1000, cmd: { type: 'GetVmStates' } });
+      assert.equal((await post(stale, key)).status, 400);
+      // Signed and fresh: run here, on this server's own session (there is none for this host).
+      const r = await post(body, key);
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), { error: { kind: 'ResourceUnavailable', message: 'Host 424242 is not connected' } });
+      // The key other servers sign with is published in this server's row, and never through the API.
+      const row = await s.app.db.kysely.selectFrom('management_servers').select(['internal_key', 'internal_url']).where('msid', '=', s.app.services.msid).executeTakeFirstOrThrow();
+      assert.equal(row.internal_key, key);
+      assert.equal(row.internal_url, `http://127.0.0.1:${s.port}`);
+      assert.ok(!JSON.stringify(await s.admin.ok('listManagementServers', { peers: true })).includes(key));
     });
 
     it('gives each scheduler lease to exactly one server until it expires or is released', async () => {
