@@ -16,7 +16,8 @@ import { VOLUMES_AREA } from './services/volumes/area.js';
 import { SNAPSHOTS_AREA } from './services/snapshots/area.js';
 import { HA_AREA } from './services/ha/area.js';
 import { USAGE_AREA } from './services/usage/area.js';
+import { VPN_AREA } from './services/vpn/area.js';
 import { MONITORING_AREA } from './services/monitoring/area.js';
 import { CONSOLE_AREA } from './services/console/area.js';
 
-export const AREAS: Area[] = [INFRA_AREA, AGENTS_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, SECURITY_GROUPS_AREA, VMS_AREA, ROUTERS_AREA, VOLUMES_AREA, SNAPSHOTS_AREA, HA_AREA, MONITORING_AREA, USAGE_AREA, CONSOLE_AREA];
+export const AREAS: Area[] = [INFRA_AREA, AGENTS_AREA, OFFERINGS_AREA, LIMITS_AREA, TEMPLATES_AREA, NETWORKS_AREA, SECURITY_GROUPS_AREA, VMS_AREA, ROUTERS_AREA, VPN_AREA, VOLUMES_AREA, SNAPSHOTS_AREA, HA_AREA, MONITORING_AREA, USAGE_AREA, CONSOLE_AREA];

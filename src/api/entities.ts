@@ -43,6 +43,8 @@ export const ENTITY_TABLES = {
   Nic: 'nics',
   NicSecondaryIp: 'nic_secondary_ips',
   IpAddress: 'user_ip_addresses',
+  RemoteAccessVpn: 'remote_access_vpns',
+  VpnUser: 'vpn_users',
   FirewallRule: 'firewall_rules',
   PortForwardingRule: 'firewall_rules',
   LoadBalancerRule: 'firewall_rules',

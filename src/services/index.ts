@@ -14,6 +14,7 @@ import type { JobService } from './jobs/job.service.js';
 import type { EventQueryService } from './events/event-query.service.js';
 import type { ManagementServerRegistry } from './farm/registry.service.js';
 import type { SchedulerLeases } from './farm/leases.js';
+import type { VpnServices } from './vpn/area.js';
 import type { InfraServices } from './infra/area.js';
 import type { AgentsServices } from '../agents/area.js';
 import type { OfferingsServices } from './offerings/area.js';
@@ -50,4 +51,4 @@ export interface CoreServices {
 }
 
 /** Later areas extend this with their own services (infra, offerings, vms, …). */
-export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & MonitoringServices & RoutersServices & UsageServices & ConsoleServices;
+export type Services = CoreServices & InfraServices & AgentsServices & LimitsServices & OfferingsServices & TemplatesServices & NetworksServices & SecurityGroupsServices & VmsServices & VolumesServices & SnapshotsServices & HaServices & MonitoringServices & RoutersServices & UsageServices & ConsoleServices & VpnServices;

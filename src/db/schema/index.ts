@@ -16,5 +16,6 @@ import type { StatsTables } from './stats.js';
 import type { RoutersTables } from './routers.js';
 import type { UsageTables } from './usage.js';
 import type { ConsoleTables } from './console.js';
+import type { VpnTables } from './vpn.js';
 
-export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & StatsTables & RoutersTables & UsageTables & ConsoleTables;
+export type Database = CoreTables & InfraTables & HostsTables & LimitsTables & VmTables & NetworksTables & TemplatesTables & SecurityGroupsTables & SnapshotsTables & HaTables & StatsTables & RoutersTables & UsageTables & ConsoleTables & VpnTables;

@@ -38,6 +38,16 @@ export interface RouterStateNic {
   publicIp: string | null;
 }
 
+/** L2TP/IPsec remote access on the source NAT address; users are the network owner's. */
+export interface RouterVpn {
+  publicIp: string;
+  ipRange: string;
+  presharedKey: string;
+  /** The router opens UDP 500, 4500 and 1701 on the address itself. */
+  openFirewall: boolean;
+  users: Array<{ username: string; password: string }>;
+}
+
 export interface RouterState {
   /**
    * 'router': the isolated network's gateway (NAT, firewall, forwards, LB, DHCP, DNS, metadata).
@@ -51,6 +61,8 @@ export interface RouterState {
   rules: RouterStateRule[];
   nics: RouterStateNic[];
   throttleMbps: number | null;
+  /** Absent or null: no remote access VPN (the document then has no `vpn` key at all). */
+  vpn?: RouterVpn | null;
 }
 
 const byStr = <T>(f: (x: T) => string) => (a: T, b: T) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
@@ -95,5 +107,6 @@ export function renderRouterDocument(state: RouterState): Record<string, unknown
       publicIp: n.publicIp ?? sourceNat, userData: n.userData, ...(n.password !== null ? { password: n.password } : {}),
     })),
     throttle: s.throttleMbps === null ? null : { mbps: s.throttleMbps },
+    ...(s.vpn ? { vpn: { ...s.vpn, users: [...s.vpn.users].sort(byStr((u) => u.username)) } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { ConfigService } from '../config/config.service.js';
 import { renderRouterDocument, type RouterState, type RouterStateRule } from '../../network/router/document.js';
 import { networkQuery } from './network.queries.js';
 import { paramError } from '../../api/errors.js';
+import { vpnRouterStates } from '../vpn/vpn-state.js';
 
 /** Networks per batch: keeps every `in (…)` list (rules are ~20 per network) well under each database's parameter limit. */
 const BATCH = 250;
@@ -47,7 +48,7 @@ export class RouterDocumentService {
 
   private async loadBatch(networkIds: number[]): Promise<Map<number, RouterState>> {
     const k = this.db.kysely;
-    const [nets, dhcpOnly, ips, rules, nics] = await Promise.all([
+    const [nets, dhcpOnly, ips, rules, nics, vpns] = await Promise.all([
       networkQuery(k).where('n.id', 'in', networkIds).execute(),
       // Shared networks get a router only for DHCP (and DNS/user data): see RouterService.needsRouter.
       k.selectFrom('networks as n').innerJoin('network_offering_services as s', 's.network_offering_id', 'n.network_offering_id')
@@ -60,6 +61,7 @@ export class RouterDocumentService {
       k.selectFrom('nics as c').innerJoin('vm_instances as v', 'v.id', 'c.vm_id').leftJoin('service_offerings as so', 'so.id', 'v.service_offering_id')
         .select(['c.network_id', 'c.vm_id', 'c.ip_address', 'c.mac_address', 'c.is_default', 'v.uuid', 'v.name', 'v.user_data', 'v.password', 'so.name as offering_name'])
         .where('c.network_id', 'in', networkIds).where('c.removed', 'is', null).where('v.removed', 'is', null).execute(),
+      vpnRouterStates(k, networkIds),
     ]);
     const ruleIds = rules.map((r) => r.id);
     const chunks: number[][] = [];
@@ -99,6 +101,7 @@ export class RouterDocumentService {
           serviceOffering: c.offering_name ?? '', publicIp: staticNatByVm.get(c.vm_id) ?? null,
         })),
         throttleMbps: throttle > 0 ? throttle : null,
+        vpn: vpns.get(n.id) ?? null,
       });
     }
     return out;

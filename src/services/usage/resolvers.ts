@@ -139,6 +139,13 @@ const snapshot: Resolver = async (exec, uuid) => {
 };
 
 /** By the `resourceType` events carry. */
+/** A VPN user is billed (type 14) from its addition until its removal. */
+async function vpnUser(exec: Exec, uuid: string): Promise<ResourceUsage> {
+  const u = await exec.selectFrom('vpn_users').select(['uuid', 'username', 'account_id', 'domain_id', 'removed']).where('uuid', '=', uuid).executeTakeFirst();
+  if (!u || u.removed !== null) return nothing(uuid);
+  return { usageIds: [uuid], slots: [{ usageType: USAGE.VPN_USERS, usageId: u.uuid, accountId: u.account_id, domainId: u.domain_id, zoneUuid: null, name: u.username }] };
+}
+
 export const RESOLVERS: Readonly<Record<string, Resolver>> = {
   VirtualMachine: virtualMachine,
   Volume: volume,
@@ -148,4 +155,5 @@ export const RESOLVERS: Readonly<Record<string, Resolver>> = {
   VirtualMachineTemplate: template,
   Iso: template,
   Snapshot: snapshot,
+  VpnUser: vpnUser,
 };
