@@ -22,6 +22,8 @@ for (const dialect of dialectsUnderTest()) {
     const statement = (c: ApiClient, extra: Record<string, string | number> = {}) =>
       c.call('quotaStatement', { account: user.accountName, domainid: domainId, startdate: '2026-06-01', enddate: '2026-06-02', ...extra });
 
+    const tariffEvents = async (type: string) => ((await s.admin.ok('listEvents', { type, listall: true }))['event'] ?? []) as any[];
+
     before(async () => {
       s = await startServer(dialect, { options: { usageTickMs: '0' } });
       user = await s.newAccount();
@@ -57,6 +59,7 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await user.call('quotaTariffCreate', { name: 'mine', usagetype: 1, value: 0 })).status, 432);
       const seen = (await user.ok('quotaTariffList'))['quotatariff'] as any[];
       assert.deepEqual(seen.map((t) => t.name).sort(), ['traffic-gb', 'vm-hour', 'volume-gb-hour']);
+      assert.deepEqual((await tariffEvents('QUOTA.TARIFF.CREATE')).map((e) => e.description).sort(), ['Created quota tariff traffic-gb', 'Created quota tariff vm-hour', 'Created quota tariff volume-gb-hour']);
     });
 
     it('a statement prices the records: 10 h × $0.20 + 5 GB × $0.10 + 20 GB × 24 h × $0.001', async () => {
@@ -75,6 +78,7 @@ for (const dialect of dialectsUnderTest()) {
       const st = (await statement(user)).inner['statement'];
       const vm = (st.quotausage as any[]).find((l) => l.type === 1);
       assert.equal(vm.quota, 5, '10 h × 0.20 + 10 h × 0.30');
+      assert.deepEqual((await tariffEvents('QUOTA.TARIFF.UPDATE')).map((e) => e.description), ['Updated quota tariff vm-hour']);
       const removed = (await s.admin.ok('quotaTariffList', { listonlyremoved: true }))['quotatariff'] as any[];
       assert.deepEqual(removed.map((x) => [x.name, x.tariffValue]), [['vm-hour', 0.2]]);
       const firstDay = (await statement(user, { enddate: '2026-06-01', type: 1 })).inner['statement'];
@@ -88,6 +92,7 @@ for (const dialect of dialectsUnderTest()) {
       await s.admin.ok('quotaTariffDelete', { id: traffic.id });
       assert.equal((await s.admin.ok('quotaTariffList', { name: 'traffic-gb' }))['count'] ?? 0, 0);
       assert.equal((await s.admin.call('quotaTariffDelete', { id: traffic.id })).status, 431);
+      assert.deepEqual((await tariffEvents('QUOTA.TARIFF.DELETE')).map((e) => [e.description, e.account]), [['Deleted quota tariff traffic-gb', 'admin']]);
       // Its records lie before the removal (now), so June's statement still charges the traffic.
       const st = (await statement(user, { enddate: '2026-06-01', type: 4 })).inner['statement'];
       assert.equal(st.totalquota, 0.5);

@@ -38,7 +38,7 @@ export const USAGE_AREA: Area = {
       if (resolve) await reconcileUsage(exec, await resolve(exec, e.resourceUuid!), created);
     });
 
-    const quota = new QuotaService(db);
+    const quota = new QuotaService(db, services.events);
     const quotaCredits = new QuotaCreditService(db, quota, services.scoper);
     const networkUsage = new NetworkUsageRecorder(db);
     const routerTraffic = new RouterTrafficCollector(db, services, networkUsage, log);

@@ -6,7 +6,11 @@
  * each time they are asked for, never stored.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
+import type { Database } from '../../db/schema/index.js';
+import type { Caller } from '../caller.js';
+import type { EventService } from '../events/event.service.js';
 import type { Page } from '../paging.js';
 import { paramError } from '../../api/errors.js';
 import { USAGE, usageType } from './usage-types.js';
@@ -46,7 +50,12 @@ export interface StatementLine { usageType: number; quota: number }
 
 export class QuotaService {
   clock: () => number = () => Date.now();
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly events: EventService) {}
+
+  /** QUOTA.TARIFF.* in the change's transaction, owned by the acting admin's account. */
+  private event(trx: Kysely<Database>, caller: Caller, type: string, t: { uuid: string; name: string }, what: string) {
+    return this.events.record({ type, description: `${what} quota tariff ${t.name}`, userId: caller.userId, accountId: caller.accountId, domainId: caller.domainId, resourceType: 'QuotaTariff', resourceUuid: t.uuid }, trx);
+  }
 
   async list(f: { id?: string | undefined; name?: string | undefined; usageType?: number | undefined; start?: Date | undefined; end?: Date | undefined; listAll?: boolean | undefined; onlyRemoved?: boolean | undefined; keyword?: string | undefined }, page: Page) {
     let q = this.db.kysely.selectFrom('quota_tariffs').selectAll();
@@ -67,7 +76,7 @@ export class QuotaService {
     if (t.end !== null && t.end < t.start) throw paramError('The end date of the tariff is before its start date');
   }
 
-  async create(p: TariffInput & { usageType: number; value: number }): Promise<TariffRow> {
+  async create(caller: Caller, p: TariffInput & { usageType: number; value: number }): Promise<TariffRow> {
     const name = p.name.trim();
     if (!name) throw paramError('The tariff name must not be empty');
     const clash = await this.db.kysely.selectFrom('quota_tariffs').select('id').where('name', '=', name).where('removed', 'is', null).executeTakeFirst();
@@ -75,7 +84,10 @@ export class QuotaService {
     const row = { uuid: randomUUID(), name, description: p.description ?? null, usage_type: p.usageType, value: p.value, position: p.position ?? 1,
       effective_ms: p.start?.getTime() ?? this.clock(), end_ms: p.end ? p.end.getTime() + 1000 : null, created: this.clock(), removed: null };
     this.validate({ usageType: row.usage_type, value: row.value, start: row.effective_ms, end: row.end_ms });
-    await this.db.kysely.insertInto('quota_tariffs').values(row).execute();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.insertInto('quota_tariffs').values(row).execute();
+      await this.event(trx, caller, 'QUOTA.TARIFF.CREATE', row, 'Created');
+    });
     return this.byUuid(row.uuid);
   }
 
@@ -86,7 +98,7 @@ export class QuotaService {
   }
 
   /** Ends the active tariff of that name now and starts its successor with the changes. */
-  async update(p: TariffInput): Promise<TariffRow> {
+  async update(caller: Caller, p: TariffInput): Promise<TariffRow> {
     const old = (await this.db.kysely.selectFrom('quota_tariffs').selectAll().where('name', '=', p.name).where('removed', 'is', null).executeTakeFirst()) as TariffRow | undefined;
     if (!old) throw paramError(`Unable to find an active quota tariff named ${p.name}`);
     const now = this.clock();
@@ -99,15 +111,19 @@ export class QuotaService {
     await this.db.kysely.transaction().execute(async (trx) => {
       await trx.updateTable('quota_tariffs').set({ removed: now, end_ms: next.effective_ms }).where('id', '=', old.id).execute();
       await trx.insertInto('quota_tariffs').values(next).execute();
+      await this.event(trx, caller, 'QUOTA.TARIFF.UPDATE', next, 'Updated');
     });
     return this.byUuid(next.uuid);
   }
 
-  async remove(uuid: string): Promise<void> {
+  async remove(caller: Caller, uuid: string): Promise<void> {
     const t = await this.byUuid(uuid);
     if (t.removed !== null) throw paramError(`Quota tariff ${uuid} is already removed`);
     const now = this.clock();
-    await this.db.kysely.updateTable('quota_tariffs').set({ removed: now, end_ms: t.end_ms === null ? now : Math.min(Number(t.end_ms), now) }).where('id', '=', t.id).execute();
+    await this.db.kysely.transaction().execute(async (trx) => {
+      await trx.updateTable('quota_tariffs').set({ removed: now, end_ms: t.end_ms === null ? now : Math.min(Number(t.end_ms), now) }).where('id', '=', t.id).execute();
+      await this.event(trx, caller, 'QUOTA.TARIFF.DELETE', t, 'Deleted');
+    });
   }
 
   /**

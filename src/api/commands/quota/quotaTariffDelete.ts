@@ -10,7 +10,7 @@ export default defineCommand({
   params: { id: p.string({ required: true, doc: 'The tariff' }) },
   response: success,
   async handler(ctx, q) {
-    await ctx.services.quota.remove(q.id);
+    await ctx.services.quota.remove(ctx.caller, q.id);
     return { success: true };
   },
 });

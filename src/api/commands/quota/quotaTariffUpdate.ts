@@ -22,6 +22,6 @@ export default defineCommand({
   response: objectOf(quotaTariffResponse),
   async handler(ctx, q) {
     if (q.activationrule) throw paramError('Activation rules are not supported; a tariff applies to every record of its usage type');
-    return toQuotaTariff(await ctx.services.quota.update({ name: q.name, usageType: q.usagetype, value: q.value, description: q.description, start: q.startdate, end: q.enddate, position: q.position }));
+    return toQuotaTariff(await ctx.services.quota.update(ctx.caller, { name: q.name, usageType: q.usagetype, value: q.value, description: q.description, start: q.startdate, end: q.enddate, position: q.position }));
   },
 });
