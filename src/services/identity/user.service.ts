@@ -195,8 +195,11 @@ export class UserService {
     const rows = await USERS_OF_ACCOUNTS.execute(this.db.kysely, String(accounts.length), { ids: accounts.map((a) => a.id) });
     for (const r of rows) {
       const a = byId.get(r.account_id)!;
+      // Field by field, not `{ ...r }`: spreading a driver row took a tenth of a signed listAccounts (core bench).
       const u: UserRow = {
-        ...r, account_uuid: a.uuid, account_name: a.account_name, account_type: a.type, account_state: a.state, domain_id: a.domain_id,
+        id: r.id, uuid: r.uuid, username: r.username, firstname: r.firstname, lastname: r.lastname, email: r.email, state: r.state,
+        api_key: r.api_key, secret_key: r.secret_key, timezone: r.timezone, account_id: r.account_id, source: r.source, is_default: r.is_default,
+        created: r.created, account_uuid: a.uuid, account_name: a.account_name, account_type: a.type, account_state: a.state, domain_id: a.domain_id,
         domain_uuid: a.domain_uuid, domain_name: a.domain_name, domain_path: a.domain_path, role_id: a.role_id, role_uuid: a.role_uuid,
         role_name: a.role_name, role_type: a.role_type,
       };
