@@ -1,17 +1,16 @@
-/** Reads the HostSnapshot the planner works on: once per placement, plain data afterwards. */
+/** Reads the HostSnapshot the planner works on: once per placement (zone rows shared by concurrent placements), plain data afterwards. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema/index.js';
 import { splitTags, vmDb } from '../services/vms/contract.js';
 import type { HostSnapshot } from './types.js';
+import { SharedReads } from '../util/shared-reads.js';
 
-export async function loadSnapshot(
-  k: Kysely<Database>,
-  zoneId: number,
-  accountId: number,
-  factors: HostSnapshot['factors'],
-): Promise<HostSnapshot> {
+type ZoneRows = Pick<HostSnapshot, 'hosts' | 'pools'> & { storageByPool: Map<number, number> };
+
+/** The zone's hosts and pools (with their per-cluster/pool factor overrides) as the planner reads them. */
+async function loadZone(k: Kysely<Database>, zoneId: number): Promise<ZoneRows> {
   const db = vmDb(k);
-  const [hosts, pools, mine, overrides] = await Promise.all([
+  const [hosts, pools, overrides] = await Promise.all([
     db.selectFrom('hosts')
       .innerJoin('clusters', 'clusters.id', 'hosts.cluster_id')
       .innerJoin('pods', 'pods.id', 'hosts.pod_id')
@@ -28,18 +27,11 @@ export async function loadSnapshot(
       .where('zone_id', '=', zoneId)
       .where('removed', 'is', null)
       .execute(),
-    db.selectFrom('vm_instances')
-      .select(['host_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('account_id', '=', accountId)
-      .where('host_id', 'is not', null)
-      .where('removed', 'is', null)
-      .groupBy('host_id')
-      .execute(),
     factorOverrides(k),
   ]);
   const { cpuByCluster, memByCluster, storageByPool } = overrides;
   return {
-    factors: { ...factors, storageByPool },
+    storageByPool,
     hosts: hosts.map((h) => ({
       id: h.id, name: h.name, zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id, status: h.status,
       resourceState: h.resource_state, hypervisor: h.hypervisor_type, cpus: Number(h.cpus), cpuSpeed: Number(h.cpu_speed),
@@ -52,6 +44,43 @@ export async function loadSnapshot(
       tags: splitTags(p.tags), capacityBytes: Number(p.capacity_bytes), allocatedBytes: Number(p.allocated_bytes), status: p.status,
       storageFactor: storageByPool.get(p.id) ?? null,
     })),
+  };
+}
+
+/**
+ * Concurrent placements in one zone share one read of its hosts and pools (at 1,000 hosts
+ * that read was the largest part of a deploy's database work: issue #5 bench), but never a
+ * read that began before they asked (see SharedReads): no cache, safe with a server farm.
+ * The rows are shared: the planner and its callers treat them as read-only.
+ */
+const zoneReads = new WeakMap<Kysely<Database>, SharedReads<number, ZoneRows>>();
+
+function readZone(k: Kysely<Database>, zoneId: number): Promise<ZoneRows> {
+  let r = zoneReads.get(k);
+  if (!r) zoneReads.set(k, (r = new SharedReads((zone) => loadZone(k, zone))));
+  return r.read(zoneId);
+}
+
+export async function loadSnapshot(
+  k: Kysely<Database>,
+  zoneId: number,
+  accountId: number,
+  factors: HostSnapshot['factors'],
+): Promise<HostSnapshot> {
+  const [zone, mine] = await Promise.all([
+    readZone(k, zoneId),
+    vmDb(k).selectFrom('vm_instances')
+      .select(['host_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('account_id', '=', accountId)
+      .where('host_id', 'is not', null)
+      .where('removed', 'is', null)
+      .groupBy('host_id')
+      .execute(),
+  ]);
+  return {
+    factors: { ...factors, storageByPool: zone.storageByPool },
+    hosts: zone.hosts,
+    pools: zone.pools,
     accountVmsByHost: new Map(mine.map((r) => [r.host_id!, Number(r.n)])),
   };
 }

@@ -98,5 +98,23 @@ for (const dialect of dialectsUnderTest()) {
       const hosts = await vmDb(db.kysely).selectFrom('hosts').select(['cpu_allocated']).execute();
       for (const h of hosts) assert.equal(Number(h.cpu_allocated), 6000);
     });
+
+    it('concurrent snapshots share a zone read, yet each sees every change committed before it asked', async () => {
+      const factors = { cpu: 1, mem: 1, storage: 1 };
+      const cpuOf = (s: Awaited<ReturnType<typeof loadSnapshot>>) => s.hosts.find((h) => h.id === 1)!.cpuAllocated;
+      const before = Number((await vmDb(db.kysely).selectFrom('hosts').select('cpu_allocated').where('id', '=', 1).executeTakeFirstOrThrow()).cpu_allocated);
+      // A read is under way (not awaited) when the change commits; the snapshot asked for
+      // after the commit must not be served by that earlier read.
+      const early = loadSnapshot(db.kysely, 1, 2, factors);
+      await vmDb(db.kysely).updateTable('hosts').set({ cpu_allocated: before - 100 }).where('id', '=', 1).execute();
+      const late = await loadSnapshot(db.kysely, 1, 2, factors);
+      assert.equal(cpuOf(late), before - 100);
+      assert.ok([before, before - 100].includes(cpuOf(await early)));
+      // Many at once: all get the same, current rows.
+      const many = await Promise.all(Array.from({ length: 10 }, () => loadSnapshot(db.kysely, 1, 2, factors)));
+      for (const s of many) assert.deepEqual(s.hosts.map((h) => h.cpuAllocated), many[0]!.hosts.map((h) => h.cpuAllocated));
+      assert.equal(cpuOf(many[0]!), before - 100);
+      await vmDb(db.kysely).updateTable('hosts').set({ cpu_allocated: before }).where('id', '=', 1).execute();
+    });
   });
 }
