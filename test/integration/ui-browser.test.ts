@@ -160,6 +160,26 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     assert.equal(await page.locator('.ant-table-row', { hasText: 'not-yours' }).count(), 0, 'another account\'s VM is not listed');
     assert.equal(await page.getByRole('columnheader', { name: 'Host' }).count(), 0, 'users never see the host');
     await screenshot(page, 'user-instances');
+
+    // The console window: noVNC through the management server's proxy draws the simulator's test pattern.
+    await page.getByRole('button', { name: 'Actions for web-1' }).click();
+    const [consolePage] = await Promise.all([context.waitForEvent('page'), page.getByRole('menuitem', { name: 'View console' }).click()]);
+    await consolePage.getByTestId('console-status').getByText('Connected').waitFor({ timeout: 60_000 });
+    const instanceName = (await s.admin.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0].instancename;
+    await consolePage.getByTestId('console-name').getByText(instanceName).waitFor();
+    const drawn = await until('the VNC canvas shows the test pattern', async () => {
+      const px = await consolePage.evaluate(() => {
+        const c = document.querySelector('[data-testid="console-screen"] canvas') as HTMLCanvasElement | null;
+        const g = c?.getContext('2d');
+        if (!c || !g || c.width < 320) return null;
+        return [[...g.getImageData(5, 5, 1, 1).data.slice(0, 3)], [...g.getImageData(200, 20, 1, 1).data.slice(0, 3)]];
+      });
+      return px && px[0]!.join() === '255,255,255' && px[1]!.join() === '255,0,0' ? px : undefined;
+    }, 30_000, 250);
+    assert.deepEqual(drawn, [[255, 255, 255], [255, 0, 0]], 'white and red bars where the pattern has them');
+    await screenshot(consolePage, 'user-console');
+    await consolePage.close();
+
     await page.getByRole('button', { name: 'Actions for web-1' }).click();
     await page.getByRole('menuitem', { name: 'Stop' }).click();
     await page.getByRole('button', { name: 'OK' }).click();

@@ -12,6 +12,7 @@ const Dashboard = lazy(() => import('./pages/Dashboard'));
 const ResourceList = lazy(() => import('./pages/ResourceList'));
 const DeployWizard = lazy(() => import('./pages/DeployWizard'));
 const SetupWizard = lazy(() => import('./pages/SetupWizard'));
+const Console = lazy(() => import('./pages/Console'));
 
 function Navigation() {
   const { session } = useSession();
@@ -31,6 +32,9 @@ function Navigation() {
 
 export function App() {
   const { session, logout } = useSession();
+  const loc = useLocation();
+  // The console window stands alone: its token, not a login session, opens it.
+  if (loc.pathname === '/console') return <Suspense fallback={<Spin />}><Console /></Suspense>;
   if (!session) return <Login />;
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -35,6 +35,8 @@ export interface RowAction extends FormSpec {
   danger?: boolean;
   /** Show the command's answer to the user (e.g. API keys, a private key). */
   showResult?: (result: Row) => Array<[string, string]>;
+  /** Open the address in the command's answer in a new window (the VM console). */
+  openWindow?: (result: Row) => string | undefined;
 }
 
 export interface Resource {
@@ -67,6 +69,7 @@ export const RESOURCES: Resource[] = [
     actions: [
       { label: 'Start', command: 'startVirtualMachine', fields: [], fixed: byId, when: state('Stopped', 'Down') },
       { label: 'Stop', command: 'stopVirtualMachine', fields: [], fixed: byId, when: state('Running'), confirm: 'Stop this instance?' },
+      { label: 'View console', command: 'createConsoleEndpoint', fields: [], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: state('Running'), openWindow: (r) => (r['consoleendpoint']?.['success'] ? r['consoleendpoint']['url'] : undefined) },
       { label: 'Reboot', command: 'rebootVirtualMachine', fields: [], fixed: byId, when: state('Running'), confirm: 'Reboot this instance?' },
       { label: 'Reset password', command: 'resetPasswordForVirtualMachine', fields: [], fixed: byId, when: (r) => r['passwordenabled'] === true && r['state'] === 'Stopped', showResult: (r) => [['Password', String(r['virtualmachine']?.['password'] ?? '')]] },
       { label: 'Attach ISO', command: 'attachIso', fields: ['id'], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: (r) => !r['isoid'] && ['Running', 'Stopped'].includes(r['state']) },
