@@ -215,7 +215,10 @@ export class HaWorker {
    * it has) are reported stopped, which restarts the HA ones.
    */
   private async onHello(hostId: number, vms: VmState[], at: number): Promise<AgentCommand[]> {
-    const stale = await this.stale(hostId, vms, at);
+    // No staleness guard here: a VM the hello lists that the server has (since) placed on another
+    // host or none must not run here. Judging by the hello's time let a VM that HA restarted
+    // elsewhere while this hello ran keep its old copy until the next heartbeat: two copies.
+    const stale = await this.stale(hostId, vms, Number.MAX_SAFE_INTEGER);
     for (const s of stale) await this.killed(hostId, s);
     const known = new Set(vms.map((v) => v.instanceName));
     const lost = await this.db.kysely.selectFrom('vm_instances').select('instance_name').where('host_id', '=', hostId).where('state', '=', 'Running')
