@@ -4,7 +4,7 @@
  * dir, TCG guests on loopback migration), a file:// image store (so the built-in Nimbo Tiny
  * Linux template is built and ready), a small service offering and a 64 MiB disk offering.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +13,26 @@ import type { DialectName } from '../../src/db/dialect.js';
 import { startServer, type TestServer } from './server.js';
 import { VmFixtures } from './vm-fixtures.js';
 import { until } from './until.js';
+import { tinyLinuxParts } from '../../src/drivers/qemu/tiny-linux.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
+/** Why real-QEMU tests cannot run here (false when they can): qemu and the Nimbo Tiny Linux parts are needed. */
+export function qemuSkipReason(): string | false {
+  const parts = tinyLinuxParts();
+  if (typeof parts === 'string') return parts;
+  try {
+    execFileSync('qemu-system-x86_64', ['--version']);
+    return false;
+  } catch {
+    return 'qemu-system-x86_64 is not installed';
+  }
+}
+
 export interface QemuZone {
   s: TestServer;
+  /** The agent processes (kill one to stand for a dead host). */
+  agents: Record<'a' | 'b', ChildProcess>;
   root: string;
   /** Data dir of agent `a` and `b`. */
   dataDirs: Record<'a' | 'b', string>;
@@ -46,10 +61,15 @@ export const serialLog = (dataDir: string, instance: string) => {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 };
 
-export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number } = {}): Promise<QemuZone> {
+export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; offerHa?: boolean; pingTimeoutS?: number } = {}): Promise<QemuZone> {
   const root = mkdtempSync(join(tmpdir(), 'nimbo-qemu-zone-'));
   const agents: ChildProcess[] = [];
   const s = await startServer(dialect);
+  if (o.pingTimeoutS !== undefined) {
+    // A short failure window (1 s pings) for HA tests; set before the agents connect.
+    await s.admin.ok('updateConfiguration', { name: 'ping.interval', value: '1' });
+    await s.admin.ok('updateConfiguration', { name: 'ping.timeout', value: String(o.pingTimeoutS) });
+  }
   const close = async () => {
     for (const a of agents) a.kill('SIGKILL');
     // Guests outlive their agent by design; whatever a failed run left is stopped by pid.
@@ -91,10 +111,10 @@ export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number } =
       return (r['template'] ?? []).find((t: any) => t.name === 'Nimbo Tiny Linux (default)' && t.isready);
     }, 60_000);
     const ids = {
-      zone: z.id as string, tpl: tpl.id as string, so: (await fx.serviceOffering({ cpu_number: 1, cpu_speed: 500, ram_size: o.memoryMiB ?? 96 })).uuid,
+      zone: z.id as string, tpl: tpl.id as string, so: (await fx.serviceOffering({ cpu_number: 1, cpu_speed: 500, ram_size: o.memoryMiB ?? 96, offer_ha: o.offerHa ? 1 : 0 })).uuid,
       disk: (await fx.diskOffering({ disk_size: 64 * 1024 ** 2 })).uuid,
     };
-    return { s, root, dataDirs, ids, close };
+    return { s, root, dataDirs, ids, agents: { a: agents[0]!, b: agents[1]! }, close };
   } catch (e) {
     await close();
     throw e;

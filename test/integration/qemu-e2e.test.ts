@@ -15,19 +15,11 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import type { TestServer } from '../helpers/server.js';
-import { qemuPidsUnder, qemuZone, serialLog, vmDir, type QemuZone } from '../helpers/qemu-zone.js';
+import { qemuPidsUnder, qemuSkipReason, qemuZone, serialLog, vmDir, type QemuZone } from '../helpers/qemu-zone.js';
 import { until } from '../helpers/until.js';
-import { BOOT_MARKER, tinyLinuxParts } from '../../src/drivers/qemu/tiny-linux.js';
+import { BOOT_MARKER } from '../../src/drivers/qemu/tiny-linux.js';
 
-const parts = tinyLinuxParts();
-const skip = typeof parts === 'string' ? parts : (() => {
-  try {
-    execFileSync('qemu-system-x86_64', ['--version']);
-    return false;
-  } catch {
-    return 'qemu-system-x86_64 is not installed';
-  }
-})();
+const skip = qemuSkipReason();
 
 /** Types a line on the guest's serial console. */
 function typeOnConsole(dataDir: string, instance: string, line: string): Promise<void> {
