@@ -60,6 +60,18 @@ export function* guestAddresses(cidr: string, gateway: string | null, start?: st
   }
 }
 
+/**
+ * The guest addresses of a network that are taken: NICs, secondary IPs, and a shared
+ * network's DHCP router. Call under the network's row lock.
+ */
+export async function usedGuestIps(trx: Kysely<Database>, networkId: number): Promise<Set<string | null>> {
+  // One after another: a transaction has one connection.
+  const nics = await trx.selectFrom('nics').select('ip_address').where('network_id', '=', networkId).where('removed', 'is', null).execute();
+  const secondary = await trx.selectFrom('nic_secondary_ips').select('ip_address').where('network_id', '=', networkId).execute();
+  const routers = await trx.selectFrom('domain_routers').select('guest_ip as ip_address').where('network_id', '=', networkId).where('removed', 'is', null).execute();
+  return new Set([...nics, ...secondary, ...routers].map((r) => r.ip_address));
+}
+
 /** Deterministic MAC: 02 (locally administered), device id, then the 32-bit VM id. */
 export function macFor(vmId: number, deviceId: number): string {
   const b = [0x02, deviceId & 0xff, (vmId >>> 24) & 0xff, (vmId >>> 16) & 0xff, (vmId >>> 8) & 0xff, vmId & 0xff];

@@ -13,8 +13,9 @@ import { CloudError, paramError } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
 import type { Scoper } from '../identity/scope.js';
-import { guestAddresses } from './network.queries.js';
+import { guestAddresses, usedGuestIps } from './network.queries.js';
 import type { NetworkNotifier } from './notifier.js';
+import type { Page } from '../paging.js';
 
 export type SecondaryIpRow = Selectable<NicSecondaryIpsTable> & { nic_uuid: string; network_uuid: string; vm_uuid: string };
 
@@ -43,10 +44,7 @@ export class NicIpService {
     const id = await this.db.kysely.transaction().execute(async (trx) => {
       const n = await forUpdate(trx.selectFrom('networks').select(['id', 'cidr', 'gateway', 'start_ip', 'end_ip']).where('id', '=', nic.network_id), this.db.dialect).executeTakeFirstOrThrow();
       if (!n.cidr) throw paramError('The network of the nic has no guest CIDR to take a secondary IP from');
-      const used = new Set([
-        ...(await trx.selectFrom('nics').select('ip_address').where('network_id', '=', n.id).where('removed', 'is', null).execute()).map((r) => r.ip_address),
-        ...(await trx.selectFrom('nic_secondary_ips').select('ip_address').where('network_id', '=', n.id).execute()).map((r) => r.ip_address),
-      ]);
+      const used = await usedGuestIps(trx, n.id);
       let ip: string | undefined;
       if (wanted !== undefined) {
         if (![...guestAddresses(n.cidr, n.gateway, n.start_ip, n.end_ip)].includes(wanted)) throw paramError(`Invalid ip address ${wanted}: it is not in the network's range`);
@@ -96,5 +94,31 @@ export class NicIpService {
       await this.events.record({ type: 'NIC.SECONDARY.IP.UNASSIGN', description: `Removed secondary ip ${r.ip_address} from nic ${r.nic_uuid}`, userId: caller.userId, accountId: r.account_id, domainId: r.domain_id, resourceType: 'NicSecondaryIp', resourceUuid: r.uuid }, trx);
     });
     await this.notifier.changed(r.network_id);
+  }
+
+  /**
+   * listNics: the live NICs of a user VM the caller may see (431 when there is no such VM, 531
+   * when it is another account's), each with its secondary IPs, optionally one NIC or network.
+   */
+  async nicsOfVm(caller: Caller, vmId: number, f: { nicId?: number | undefined; networkId?: number | undefined; keyword?: string | undefined }, page: Page) {
+    const k = this.db.kysely;
+    const vm = await k.selectFrom('vm_instances as v').innerJoin('domains as d', 'd.id', 'v.domain_id').select(['v.id', 'v.uuid', 'v.account_id', 'v.domain_id', 'd.path'])
+      .where('v.id', '=', vmId).where('v.type', '=', 'User').where('v.removed', 'is', null).executeTakeFirst();
+    if (!vm) throw paramError('Unable to find a virtual machine with specified vmId');
+    this.scoper.checkAccess(caller, { accountId: vm.account_id, domainId: vm.domain_id, domainPath: vm.path }, 'virtual machine');
+    let q = k.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+      .select(['c.id', 'c.vm_id', 'c.uuid', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.mac_address', 'c.is_default', 'c.device_id',
+        'n.uuid as network_uuid', 'n.name as network_name', 'n.guest_type', 'n.traffic_type', 'n.broadcast_uri'])
+      .where('c.vm_id', '=', vm.id).where('c.removed', 'is', null);
+    if (f.nicId !== undefined) q = q.where('c.id', '=', f.nicId);
+    if (f.networkId !== undefined) q = q.where('c.network_id', '=', f.networkId);
+    if (f.keyword !== undefined) q = q.where('c.ip_address', 'like', `%${f.keyword.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+    const r = await page.run(q.orderBy('c.device_id'));
+    const ids = r.rows.map((n) => n.id);
+    const secondary = ids.length === 0 ? [] : await k.selectFrom('nic_secondary_ips').select(['uuid', 'nic_id', 'ip_address']).where('nic_id', 'in', ids).orderBy('id').execute();
+    return {
+      vmUuid: vm.uuid, count: r.count,
+      rows: r.rows.map((n) => ({ ...n, secondary: secondary.filter((x) => x.nic_id === n.id).map((x) => ({ id: x.uuid, ipaddress: x.ip_address })) })),
+    };
   }
 }

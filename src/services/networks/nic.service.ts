@@ -10,7 +10,7 @@ import { forUpdate, insertId } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
 import type { NicsTable } from '../../db/schema/networks.js';
 import { CloudError, paramError } from '../../api/errors.js';
-import { guestAddresses, macFor } from './network.queries.js';
+import { guestAddresses, macFor, usedGuestIps } from './network.queries.js';
 
 export type NicRow = Selectable<NicsTable>;
 
@@ -21,10 +21,7 @@ export class NicService {
   async allocateNic(trx: Kysely<Database>, p: { vmId: number; networkId: number; ip?: string | undefined; isDefault?: boolean | undefined }): Promise<NicRow> {
     const n = await forUpdate(trx.selectFrom('networks').select(['id', 'cidr', 'gateway', 'netmask', 'start_ip', 'end_ip', 'state']).where('id', '=', p.networkId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
     if (!n || !n.cidr) throw paramError('Unable to find network by id');
-    const used = new Set([
-      ...(await trx.selectFrom('nics').select('ip_address').where('network_id', '=', n.id).where('removed', 'is', null).execute()).map((r) => r.ip_address),
-      ...(await trx.selectFrom('nic_secondary_ips').select('ip_address').where('network_id', '=', n.id).execute()).map((r) => r.ip_address),
-    ]);
+    const used = await usedGuestIps(trx, n.id);
     let ip: string | undefined;
     if (p.ip !== undefined) {
       const valid = [...guestAddresses(n.cidr, n.gateway, n.start_ip, n.end_ip)].includes(p.ip);

@@ -22,6 +22,7 @@ import { SYSTEM_CALLER as SYSTEM } from '../vms/area.js';
 import { ref } from '../vms/vm-rows.js';
 import { vmDb } from '../vms/contract.js';
 import { linkLocalFor, routerQuery, type RouterView } from './router-rows.js';
+import { guestAddresses, usedGuestIps } from '../networks/network.queries.js';
 
 export interface RouterFilter {
   id?: number | undefined; name?: string | undefined; state?: string | undefined; zoneId?: number | undefined; podId?: number | undefined;
@@ -112,10 +113,16 @@ export class RouterService {
   private async createIfMissing(networkId: number): Promise<number> {
     const so = await this.services.serviceOfferings.systemOffering('domainrouter');
     return this.db.kysely.transaction().execute(async (trx) => {
-      const n = await forUpdate(trx.selectFrom('networks').select(['id', 'uuid', 'account_id', 'domain_id', 'zone_id', 'gateway']).where('id', '=', networkId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
+      const n = await forUpdate(trx.selectFrom('networks').select(['id', 'uuid', 'account_id', 'domain_id', 'zone_id', 'gateway', 'guest_type', 'cidr', 'start_ip', 'end_ip'])
+        .where('id', '=', networkId).where('removed', 'is', null), this.db.dialect).executeTakeFirst();
       if (!n) throw paramError('Unable to find network by id');
       const have = await trx.selectFrom('domain_routers').select('vm_id').where('network_id', '=', networkId).where('removed', 'is', null).executeTakeFirst();
       if (have) return have.vm_id;
+      // An isolated network's router is its gateway; a shared network has its own gateway, and its
+      // DHCP router takes a free address of the range (NIC allocation then skips it). A Basic
+      // zone's network has no CIDR of its own (pod ranges feed it): its router keeps the gateway
+      // field as before (an address from the pod ranges is not done).
+      const guestIp = n.guest_type === 'Shared' && n.cidr ? await this.freeGuestIp(trx, n) : n.gateway;
       const sourceNat = await trx.selectFrom('user_ip_addresses').select('id').where('network_id', '=', networkId).where('source_nat', '=', 1)
         .where('state', '=', 'Allocated').where('removed', 'is', null).executeTakeFirst();
       const os = await trx.selectFrom('guest_os').select('id').orderBy('id').executeTakeFirstOrThrow();
@@ -130,12 +137,18 @@ export class RouterService {
       const name = `r-${id}-VM`;
       await trx.updateTable('vm_instances').set({ name, instance_name: name }).where('id', '=', id).execute();
       await insertId(trx, this.db.dialect, 'domain_routers', {
-        vm_id: id, network_id: networkId, guest_ip: n.gateway, public_ip_id: sourceNat?.id ?? null, link_local_ip: linkLocalFor(id),
+        vm_id: id, network_id: networkId, guest_ip: guestIp, public_ip_id: sourceNat?.id ?? null, link_local_ip: linkLocalFor(id),
         applied_version: null, applied_at: null, removed: null,
       });
       await this.services.events.record({ type: 'ROUTER.CREATE', description: `Creating router ${name} for network ${n.uuid}`, userId: SYSTEM.userId, accountId: n.account_id, domainId: n.domain_id, resourceType: 'DomainRouter', resourceUuid: uuid }, trx);
       return id;
     });
+  }
+
+  private async freeGuestIp(trx: Kysely<Database>, n: { id: number; cidr: string | null; gateway: string | null; start_ip: string | null; end_ip: string | null }): Promise<string> {
+    const used = await usedGuestIps(trx, n.id);
+    for (const ip of guestAddresses(n.cidr ?? '', n.gateway, n.start_ip, n.end_ip)) if (!used.has(ip)) return ip;
+    throw new CloudError('InsufficientCapacity', 'Unable to allocate an address for the DHCP router of the network: no free address left', { scope: 'network' });
   }
 
   /** Placed by the planner like any VM (ROUTER.START), then given its whole configuration. */

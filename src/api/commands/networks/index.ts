@@ -39,6 +39,7 @@ import createIpForwardingRule from './createIpForwardingRule.js';
 import deleteIpForwardingRule from './deleteIpForwardingRule.js';
 import addIpToNic from './addIpToNic.js';
 import removeIpFromNic from './removeIpFromNic.js';
+import listNics from './listNics.js';
 
 export const NETWORKS_COMMANDS: AnyCommand[] = [
   listNetworkOfferings, createNetworkOffering, updateNetworkOffering, deleteNetworkOffering,
@@ -51,5 +52,5 @@ export const NETWORKS_COMMANDS: AnyCommand[] = [
   updatePortForwardingRule, updateLoadBalancerRule, listLoadBalancerRuleInstances,
   createLBStickinessPolicy, deleteLBStickinessPolicy, listLBStickinessPolicies,
   enableStaticNat, disableStaticNat, createIpForwardingRule, deleteIpForwardingRule,
-  addIpToNic, removeIpFromNic,
+  addIpToNic, removeIpFromNic, listNics,
 ];
