@@ -5,6 +5,8 @@
  * writes for those events are inserted in bulk, then the job runs in a child process that
  * reports its time and peak RSS. Run twice, with 4 and 16 start/stop cycles per VM (four times
  * the events): the same peak shows the job streams intervals rather than loading them.
+ * A third run adds network bytes: every third VM's network has a router sampled every 5
+ * minutes (router.stats.interval's default), each sample a byte-count row, 288 a day per router.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,8 +20,28 @@ import type { Bench } from './index.js';
 const CHILD = fileURLToPath(new URL('./usage-child.js', import.meta.url));
 const DAY_START = Date.UTC(2026, 2, 10);
 const VMS = 10_000;
+/** One isolated network (and router) per three VMs, sampled every 5 minutes all day. */
+const ROUTERS = Math.ceil(VMS / 3);
+const SAMPLES = 288;
 
-async function seed(file: string, cycles: number): Promise<number> {
+async function seedNetworkBytes(db: ReturnType<typeof openDb>): Promise<number> {
+  let rows: Array<Record<string, unknown>> = [];
+  let total = 0;
+  for (let s = 0; s < SAMPLES; s++) {
+    for (let r = 0; r < ROUTERS; r++) {
+      rows.push({ account_id: 2 + ((r * 3) % 500), domain_id: 1, zone_uuid: 'zone', network_uuid: `net-${r}`, at_ms: DAY_START + s * 300_000 + (r % 300) * 1000, sent: 1000 + r, received: 4000 + s });
+      if (rows.length === 1000) {
+        for (let i = 0; i < rows.length; i += 500) await db.kysely.insertInto('usage_network_bytes').values(rows.slice(i, i + 500) as never).execute();
+        total += rows.length;
+        rows = [];
+      }
+    }
+  }
+  for (let i = 0; i < rows.length; i += 500) await db.kysely.insertInto('usage_network_bytes').values(rows.slice(i, i + 500) as never).execute();
+  return total + rows.length;
+}
+
+async function seed(file: string, cycles: number, withTraffic: boolean): Promise<{ intervals: number; samples: number }> {
   const db = openDb(`sqlite:${file}`, '.');
   await migrate(db);
   let rows: Array<Record<string, unknown>> = [];
@@ -44,8 +66,9 @@ async function seed(file: string, cycles: number): Promise<number> {
     if (rows.length >= 5000) await flush();
   }
   await flush();
+  const samples = withTraffic ? await seedNetworkBytes(db) : 0;
   await db.close();
-  return total;
+  return { intervals: total, samples };
 }
 
 interface ChildResult { ms: number; records: number; periods: number; rssBefore: number; rssPeak: number }
@@ -57,25 +80,26 @@ function runJob(file: string): ChildResult {
 
 export const USAGE_BENCH: Bench = {
   name: 'usage',
-  description: 'usage job: one day of 10,000 VMs (allocated, running cycles, volume, NIC, IPs) aggregated; time and peak RSS',
+  description: 'usage job: one day of 10,000 VMs (allocated, running cycles, volume, NIC, IPs, router traffic) aggregated; time and peak RSS',
   async run(log) {
     const dir = mkdtempSync(join(tmpdir(), 'nimbo-bench-usage-'));
     try {
-      const results: Array<ChildResult & { cycles: number; intervals: number }> = [];
-      for (const cycles of [4, 16]) {
-        const file = join(dir, `usage-${cycles}.sqlite`);
-        const intervals = await seed(file, cycles);
-        log(`${intervals} usage intervals for ${VMS} VMs (${cycles} start/stop cycles each)`);
+      const results: Array<ChildResult & { cycles: number; intervals: number; samples: number }> = [];
+      for (const [cycles, traffic] of [[4, false], [16, false], [4, true]] as const) {
+        const file = join(dir, `usage-${cycles}-${traffic}.sqlite`);
+        const { intervals, samples } = await seed(file, cycles, traffic);
+        log(`${intervals} usage intervals for ${VMS} VMs (${cycles} start/stop cycles each), ${samples} router byte samples`);
         const r = runJob(file);
         log(`job: ${r.ms.toFixed(0)} ms, ${r.records} records, RSS ${(r.rssBefore / 2 ** 20).toFixed(0)} → peak ${(r.rssPeak / 2 ** 20).toFixed(0)} MiB`);
-        results.push({ ...r, cycles, intervals });
+        results.push({ ...r, cycles, intervals, samples });
       }
-      const [small, big] = results as [typeof results[0], typeof results[0]];
+      const [small, big, traffic] = results as [typeof results[0], typeof results[0], typeof results[0]];
       return {
         metrics: [
           { name: 'usage job, 1 day × 10k VMs', value: small.ms / 1000, unit: 's', goal: { op: '<', value: 10 }, detail: `${small.intervals} intervals → ${small.records} records` },
           { name: 'usage job peak RSS', value: small.rssPeak / 2 ** 20, unit: 'MiB', detail: `child process; ${(small.rssBefore / 2 ** 20).toFixed(0)} MiB before the job` },
           { name: 'usage job, 4× the events', value: big.ms / 1000, unit: 's', detail: `${big.intervals} intervals → ${big.records} records` },
+          { name: 'usage job with router traffic', value: traffic.ms / 1000, unit: 's', detail: `${traffic.intervals} intervals + ${traffic.samples} byte samples (${ROUTERS} routers × ${SAMPLES}) → ${traffic.records} records, peak RSS ${(traffic.rssPeak / 2 ** 20).toFixed(0)} MiB` },
           { name: 'peak RSS growth at 4× the events', value: (big.rssPeak - small.rssPeak) / 2 ** 20, unit: 'MiB', goal: { op: '<', value: 32 }, detail: 'streamed in pages: memory follows resources, not events' },
         ],
         info: { results },
