@@ -204,6 +204,18 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     assert.equal(await outcome.innerText(), 'Attach: done', await page.locator('.ant-notification').innerText());
     await until('volume attached', async () => (await user.ok('listVolumes', { name: 'data-1' }))['volume']?.[0]?.virtualmachineid === vm.id);
     await page.locator('.ant-table-row', { hasText: 'data-1' }).getByText('web-1').waitFor();
+
+    // A recurring snapshot policy from the volume's row, listed on the snapshot policies page.
+    await page.getByRole('button', { name: 'Actions for data-1' }).click();
+    await page.getByRole('menuitem', { name: 'Schedule snapshots' }).click();
+    await page.getByRole('dialog').getByLabel('maxsnaps').fill('3');
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByText(/^Schedule snapshots: done$/).waitFor({ timeout: 60_000 });
+    await page.goto(`${base}/client/r/snapshotpolicies`);
+    const policy = page.locator('.ant-table-row', { hasText: 'data-1' });
+    await policy.getByText('DAILY').waitFor();
+    assert.match(await policy.innerText(), /00:01[\s\S]*UTC[\s\S]*3/);
+    await screenshot(page, 'user-snapshot-policies');
     await context.close();
   });
 

@@ -53,6 +53,10 @@ export interface Resource {
 }
 
 const byId = (row: Row | undefined): Params => ({ id: row?.['id'] });
+/** snapshotpolicy.intervaltype is a number on the wire. */
+const INTERVALS = ['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY'];
+/** yyyy-MM-dd `offset` days from today (UTC), the date form listUsageRecords takes. */
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const state = (...s: string[]) => (row: Row) => s.includes(String(row['state']));
 
 export const GROUPS = ['Compute', 'Network', 'Storage', 'Images', 'Infrastructure', 'Offerings', 'Accounts', 'Administration'];
@@ -98,6 +102,7 @@ export const RESOURCES: Resource[] = [
     actions: [
       { label: 'Attach', command: 'attachVolume', fields: ['virtualmachineid'], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !r['virtualmachineid'] },
       { label: 'Detach', command: 'detachVolume', fields: [], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !!r['virtualmachineid'], confirm: 'Detach this volume?' },
+      { label: 'Schedule snapshots', command: 'createSnapshotPolicy', fields: ['intervaltype', 'schedule', 'timezone', 'maxsnaps'], fixed: (r) => ({ volumeid: r?.['id'] }), initial: () => ({ intervaltype: 'DAILY', schedule: '00:01', timezone: 'UTC', maxsnaps: 7 }), when: (r) => r['state'] !== 'Destroy' },
       { label: 'Take snapshot', command: 'createSnapshot', fields: [], fixed: (r) => ({ volumeid: r?.['id'] }), when: (r) => r['state'] === 'Ready' },
       { label: 'Delete', command: 'deleteVolume', fields: [], fixed: byId, when: (r) => r['type'] === 'DATADISK' && !r['virtualmachineid'], danger: true, confirm: 'Delete this volume and its data?' },
     ],
@@ -109,6 +114,17 @@ export const RESOURCES: Resource[] = [
       { label: 'Create volume', command: 'createVolume', fields: ['name'], fixed: (r) => ({ snapshotid: r?.['id'] }), when: state('BackedUp') },
       { label: 'Create template', command: 'createTemplate', fields: ['name', 'displaytext', 'ostypeid'], fixed: (r) => ({ snapshotid: r?.['id'] }), when: state('BackedUp') },
       { label: 'Delete', command: 'deleteSnapshot', fields: [], fixed: byId, danger: true, confirm: 'Delete this snapshot?' },
+    ],
+  },
+  {
+    path: 'snapshotpolicies', title: 'Snapshot policies', group: 'Storage', command: 'listSnapshotPolicies',
+    columns: [
+      { key: 'volumename', title: 'Volume' }, { key: 'intervaltype', title: 'Interval', value: (r) => INTERVALS[Number(r['intervaltype'])] ?? r['intervaltype'] },
+      { key: 'schedule', title: 'Schedule' }, { key: 'timezone', title: 'Time zone' }, { key: 'maxsnaps', title: 'Keep' },
+    ],
+    create: { label: 'Add policy', command: 'createSnapshotPolicy', fields: ['volumeid', 'intervaltype', 'schedule', 'timezone', 'maxsnaps'], initial: () => ({ intervaltype: 'DAILY', schedule: '00:01', timezone: 'UTC', maxsnaps: 7 }) },
+    actions: [
+      { label: 'Delete', command: 'deleteSnapshotPolicies', fields: [], fixed: byId, danger: true, confirm: 'Delete this snapshot policy?' },
     ],
   },
   {
@@ -260,6 +276,15 @@ export const RESOURCES: Resource[] = [
   {
     path: 'events', title: 'Events', group: 'Administration', command: 'listEvents',
     columns: [{ key: 'created', title: 'Time', kind: 'date' }, { key: 'type', title: 'Type' }, { key: 'level', title: 'Level' }, { key: 'state', title: 'State' }, { key: 'description', title: 'Description' }, { key: 'username', title: 'User' }, { key: 'account', title: 'Account' }],
+  },
+  {
+    // listUsageRecords needs a range: the last 30 days (records exist once the usage job has run).
+    path: 'usage', title: 'Usage records', group: 'Administration', command: 'listUsageRecords',
+    params: () => ({ startdate: day(-30), enddate: day(0) }),
+    columns: [
+      { key: 'account', title: 'Account' }, { key: 'description', title: 'Description' }, { key: 'usage', title: 'Usage' }, { key: 'usagetype', title: 'Type' },
+      { key: 'startdate', title: 'From', kind: 'date' }, { key: 'enddate', title: 'To', kind: 'date' },
+    ],
   },
   {
     path: 'alerts', title: 'Alerts', group: 'Administration', command: 'listAlerts', adminOnly: true,
