@@ -102,7 +102,7 @@ export default function ResourceList() {
         dataSource={list.data?.items ?? []}
         columns={columns}
         size="middle"
-        pagination={{ current: page, pageSize, total: list.data?.count ?? 0, showSizeChanger: true, onChange: (p, s) => { setPage(p); setPageSize(s); } }}
+        pagination={{ current: page, pageSize, total: list.data?.count ?? 0, showSizeChanger: true, showTotal: (t) => `${t} in all`, onChange: (p, s) => { setPage(p); setPageSize(s); } }}
       />
       {pending && (
         <ApiFormModal open title={pending.action.label} command={pending.action.command} fields={pending.action.fields}
