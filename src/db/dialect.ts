@@ -4,8 +4,8 @@
  * `postgres://…` → PostgreSQL, `mysql://…` → MySQL/MariaDB.
  */
 import {
-  Kysely, MysqlDialect, MysqlQueryCompiler, OperatorNode, PostgresDialect, PostgresQueryCompiler, SqliteDialect, SqliteQueryCompiler, sql,
-  type BinaryOperationNode, type QueryCompiler, type SelectQueryBuilder,
+  CompiledQuery, Kysely, MysqlDialect, MysqlQueryCompiler, OperatorNode, PostgresDialect, PostgresQueryCompiler, SqliteDialect, SqliteQueryCompiler, sql,
+  type BinaryOperationNode, type DatabaseConnection, type QueryCompiler, type SelectQueryBuilder,
 } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -108,7 +108,14 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     decimalNumbers: true,
     timezone: 'Z',
   });
-  const kysely = new Kysely<Database>({ dialect: new NimboMysqlDialect({ pool }) });
+  // READ COMMITTED, as PostgreSQL runs by default: every statement sees the latest commit and
+  // InnoDB takes no gap locks for scans. Under MySQL's REPEATABLE READ the heartbeat's
+  // lease renewal and job takeover (which scan async_jobs) locked the gaps that new jobs are
+  // inserted into, and streams of jobs died of ER_LOCK_DEADLOCK.
+  const onCreateConnection = async (c: DatabaseConnection) => {
+    await c.executeQuery(CompiledQuery.raw('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
+  };
+  const kysely = new Kysely<Database>({ dialect: new NimboMysqlDialect({ pool, onCreateConnection }) });
   return { kysely, dialect, describe: redact(url!), close: () => kysely.destroy() };
 }
 
