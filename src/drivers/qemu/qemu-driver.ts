@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { HypervisorDriver, MigrationTarget, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../../protocol/messages.js';
@@ -19,6 +18,8 @@ import { blockdev, deviceId, nodeName, qemuArgs, tapName, type Accel } from './q
 import { cpuMhz, cpuSockets, detectAccel, hostCores, hostMemory, localStorageBytes, privateIp } from './host-info.js';
 import { parseSnapshotPath, QemuStorage, snapshotPath, storeDir } from './qemu-storage.js';
 import { run } from './run.js';
+import { freePort } from '../../util/free-port.js';
+import { GuestSamples, processStart, readGuestCounters } from './qemu-stats.js';
 import { VmDirs, type VmRecord } from './vm-dir.js';
 
 export interface QemuOptions {
@@ -55,7 +56,7 @@ export class QemuDriver implements HypervisorDriver {
   readonly vms: VmDirs;
   private readonly storage: QemuStorage;
   private readonly accel: Accel;
-  private readonly cpuSamples = new Map<string, { at: number; ticks: number }>();
+  private readonly samples = new GuestSamples();
   private readonly qemu: string;
 
   constructor(private readonly o: QemuOptions) {
@@ -176,7 +177,7 @@ export class QemuDriver implements HypervisorDriver {
     await this.halt(instanceName, true);
     await this.vms.remove(instanceName);
     await this.vms.writeRules(instanceName, null);
-    this.cpuSamples.delete(instanceName);
+    this.samples.forget(instanceName);
   }
 
   private async record(name: string): Promise<VmRecord> {
@@ -221,7 +222,7 @@ export class QemuDriver implements HypervisorDriver {
       void this.reap(pid);
     } else await this.halt(instanceName, true); // offline: the destination boots it again
     await this.vms.remove(instanceName);
-    this.cpuSamples.delete(instanceName);
+    this.samples.forget(instanceName);
     return rec.spec;
   }
 
@@ -438,40 +439,22 @@ export class QemuDriver implements HypervisorDriver {
     return v.enabled && v.service ? Number(v.service) : null;
   }
 
+  /** The console proxy's way in: the guest's VNC server on this host's loopback. */
+  async consoleAddress(instanceName: string): Promise<{ host: string; port: number }> {
+    const port = await this.vncPort(instanceName);
+    if (port === null) throw new Error(`VM ${instanceName} is not running on host ${this.o.name}`);
+    return { host: '127.0.0.1', port };
+  }
+
   async vmStats(instanceNames?: string[]): Promise<VmStats[]> {
     const out: VmStats[] = [];
-    const tick = 100; // USER_HZ on Linux
     for (const name of instanceNames ?? (await this.vms.names())) {
       const pid = this.running(name);
       const rec = pid === null ? undefined : await this.vms.read(name);
       if (pid === null || !rec) continue;
-      let ticks = 0;
-      try {
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        ticks = Number(f[11]) + Number(f[12]);
-      } catch {
-        continue;
-      }
-      const now = Date.now();
-      const prev = this.cpuSamples.get(name) ?? { at: readStart(pid), ticks: 0 };
-      this.cpuSamples.set(name, { at: now, ticks });
-      const cpu = now > prev.at ? (((ticks - prev.ticks) / tick) * 1000 * 100) / (now - prev.at) / Math.max(1, rec.spec.cpus) : 0;
-      let rd = 0, wr = 0;
-      try {
-        const bs = await Qmp.once<Array<{ stats: { rd_bytes: number; wr_bytes: number } }>>(this.vms.files(name).qmpSocket, 'query-blockstats');
-        for (const b of bs) { rd += b.stats.rd_bytes; wr += b.stats.wr_bytes; }
-      } catch {
-        /* the guest went away meanwhile */
-      }
-      let netRx = 0, netTx = 0;
-      for (const n of rec.spec.nics ?? []) {
-        const tap = tapName(this.o.name, n.uuid);
-        // A tap's tx is what the guest receives.
-        netRx += readCounter(`/sys/class/net/${tap}/statistics/tx_bytes`);
-        netTx += readCounter(`/sys/class/net/${tap}/statistics/rx_bytes`);
-      }
-      out.push({ instanceName: name, cpuUsedPercent: Math.max(0, Math.min(100, Math.round(cpu * 100) / 100)), memoryKiB: rec.spec.memoryMiB * 1024,
-        diskReadKiB: Math.round(rd / 1024), diskWriteKiB: Math.round(wr / 1024), networkReadKiB: Math.round(netRx / 1024), networkWriteKiB: Math.round(netTx / 1024) });
+      const taps = (rec.spec.nics ?? []).map((n) => tapName(this.o.name, n.uuid));
+      const c = await readGuestCounters(pid, this.vms.files(name).qmpSocket, taps);
+      if (c) out.push(this.samples.next(name, c, rec.spec.cpus, rec.spec.memoryMiB, () => processStart(pid)));
     }
     return out;
   }
@@ -507,35 +490,4 @@ export class QemuDriver implements HypervisorDriver {
     }
     return out;
   }
-}
-
-function readCounter(path: string): number {
-  try {
-    return Number(readFileSync(path, 'utf8').trim()) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** When the process started, in epoch ms (the first CPU sample's baseline). */
-function readStart(pid: number): number {
-  try {
-    const startTicks = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]);
-    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-    return Date.now() - (uptime - startTicks / 100) * 1000;
-  } catch {
-    return Date.now();
-  }
-}
-
-/** A TCP port free on `host` right now (QEMU binds it a moment later). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
