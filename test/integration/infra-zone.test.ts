@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 import { expectError } from './infra-helpers.js';
 
 for (const dialect of dialectsUnderTest()) {
@@ -204,11 +205,12 @@ for (const dialect of dialectsUnderTest()) {
       const refs = (await k.introspection.getTables()).some((t) => t.name === 'template_store_refs');
       if (refs) {
         const storeId = (await k.selectFrom('image_stores').select('id').where('uuid', '=', ids['store']!).executeTakeFirstOrThrow()).id;
-        const live = await (k as any).selectFrom('template_store_refs').select('id').where('image_store_id', '=', storeId).where('removed', 'is', null).execute();
-        if (live.length) {
-          expectError(await s.admin.call('deleteImageStore', { id: ids['store']! }), 431, /active templates/);
-          await (k as any).updateTable('template_store_refs').set({ removed: Date.now() }).where('image_store_id', '=', storeId).execute();
-        }
+        // The download worker puts the built-in template into every zone's store (building
+        // its image may take a while): wait for that copy instead of racing it.
+        await until('the built-in template copy in the store', async () =>
+          (await (k as any).selectFrom('template_store_refs').select('id').where('image_store_id', '=', storeId).where('removed', 'is', null).execute()).length > 0, 120_000);
+        expectError(await s.admin.call('deleteImageStore', { id: ids['store']! }), 431, /active templates/);
+        await (k as any).updateTable('template_store_refs').set({ removed: Date.now() }).where('image_store_id', '=', storeId).execute();
       }
       for (const [cmd, id] of [['deleteStoragePool', 'pool'], ['deleteStoragePool', 'nfs'], ['deleteImageStore', 'store'], ['deleteCluster', 'cluster'], ['deletePod', 'pod']] as const) {
         assert.equal((await s.admin.ok(cmd, { id: ids[id]! }))['success'], 'true', cmd);
