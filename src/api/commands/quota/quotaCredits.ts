@@ -18,7 +18,7 @@ export default defineCommand({
   },
   response: objectOf(quotaCreditsResponse),
   async handler(ctx, q) {
-    // Enforcement (locking an account that runs out of credit) is not implemented; refuse rather than pretend.
+    // Nimbo has no quota enforcement (locking an account that runs out of credit): refuse its switches rather than ignore them.
     if (q.min_balance !== undefined) throw paramError('min_balance is not supported: Nimbo does not enforce quota balances');
     if (q.quota_enforce === true) throw paramError('quota_enforce is not supported: Nimbo does not lock accounts without credit');
     const a = await ctx.services.scoper.accountByName(ctx.caller, q.account, q.domainid);
