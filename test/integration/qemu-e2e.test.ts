@@ -4,8 +4,8 @@
  * through the API from the built-in Nimbo Tiny Linux really boots (its serial log), takes a
  * hot-plugged data disk (the guest kernel sees it), is snapshotted, backed up and restored to
  * a new volume (identical content), live-migrates to the other agent and keeps running (it
- * answers on its serial console there, without rebooting), powers off on stop and leaves no
- * qemu process after destroy with expunge.
+ * answers on its serial console there, without rebooting, and its display through the console
+ * proxy), powers off on stop and leaves no qemu process after destroy with expunge.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ import { dialectsUnderTest } from '../helpers/databases.js';
 import type { TestServer } from '../helpers/server.js';
 import { qemuPidsUnder, qemuSkipReason, qemuZone, serialLog, vmDir, type QemuZone } from '../helpers/qemu-zone.js';
 import { until } from '../helpers/until.js';
+import { openConsoleSocket, readFrame } from '../helpers/rfb-client.js';
 import { BOOT_MARKER } from '../../src/drivers/qemu/tiny-linux.js';
 
 const skip = qemuSkipReason();
@@ -94,6 +95,14 @@ for (const dialect of dialectsUnderTest()) {
       await typeOnConsole(dataDirs[dst], instance, 'echo migrated-$((6*7))');
       await until('the migrated guest to answer', async () => serialLog(dataDirs[dst], instance).includes('migrated-42'), 60_000, 250);
       assert.ok(!serialLog(dataDirs[dst], instance).includes(BOOT_MARKER), 'the guest was not rebooted on the destination');
+
+      // Its console answers over the management server's WebSocket proxy, from its new host.
+      const endpoint = (await s.admin.ok('createConsoleEndpoint', { virtualmachineid: vm.id }))['consoleendpoint'];
+      const viewer = await openConsoleSocket(`ws://127.0.0.1:${s.port}${endpoint.websocket.path}?token=${encodeURIComponent(endpoint.websocket.token)}`);
+      const frame = await readFrame(viewer);
+      viewer.close();
+      assert.ok(frame.name.includes(instance), `QEMU names its display after the guest: ${frame.name}`);
+      assert.ok(frame.width >= 320 && frame.height >= 200, `a ${frame.width}x${frame.height} display`);
 
       // Stop: the ACPI button powers the guest off.
       assert.equal((await s.admin.jobOk('stopVirtualMachine', { id: vm.id }))['virtualmachine'].state, 'Stopped');
