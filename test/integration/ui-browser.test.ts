@@ -117,7 +117,7 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     await context.close();
   });
 
-  it('lets an end user deploy a VM with the wizard, see it Running and stop it — and nothing more', async () => {
+  it('lets an end user deploy a VM with the wizard, see it Running, stop it, view its console, schedule and take a snapshot and forward a port — and nothing more', async () => {
     const user = await s.newAccount();
     const other = await s.newAccount();
     const template = (await other.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template'][0];
@@ -216,6 +216,32 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     await policy.getByText('DAILY').waitFor();
     assert.match(await policy.innerText(), /00:01[\s\S]*UTC[\s\S]*3/);
     await screenshot(page, 'user-snapshot-policies');
+
+    // A snapshot taken now from the volume's row, listed once it is backed up.
+    await page.goto(`${base}/client/r/volumes`);
+    await page.getByRole('button', { name: 'Actions for data-1' }).click();
+    await page.getByRole('menuitem', { name: 'Take snapshot' }).click();
+    const okButton = page.getByRole('dialog').getByRole('button', { name: 'OK' });
+    if (await okButton.isVisible().catch(() => false)) await okButton.click();
+    await page.getByText(/^Take snapshot: done$/).waitFor({ timeout: 60_000 });
+    await until('snapshot backed up', async () => (await user.ok('listSnapshots', { volumeid: (await user.ok('listVolumes', { name: 'data-1' }))['volume'][0].id }))['snapshot']?.[0]?.state === 'BackedUp', 60_000);
+    await page.goto(`${base}/client/r/snapshots`);
+    await page.locator('.ant-table-row', { hasText: 'data-1' }).getByText('BackedUp').waitFor();
+
+    // A port forward from the account's source NAT address to the instance, from the form.
+    const nat = (await user.ok('listPublicIpAddresses', { issourcenat: true }))['publicipaddress'][0];
+    await page.goto(`${base}/client/r/portforwarding`);
+    await page.getByRole('button', { name: 'Add port forward' }).click();
+    await choose(page, 'ipaddressid', nat.ipaddress);
+    await choose(page, 'protocol', 'TCP');
+    await page.getByRole('dialog').getByLabel('publicport').fill('2222');
+    await page.getByRole('dialog').getByLabel('privateport').fill('22');
+    await choose(page, 'virtualmachineid', 'web-1');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: nat.ipaddress }).getByText('2222').waitFor({ timeout: 60_000 });
+    const rule = (await user.ok('listPortForwardingRules', { ipaddressid: nat.id }))['portforwardingrule'][0];
+    assert.deepEqual([rule.publicport, rule.privateport, rule.virtualmachineid], ['2222', '22', vm.id]);
+    await screenshot(page, 'user-port-forwarding');
     await context.close();
   });
 
