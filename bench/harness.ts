@@ -35,7 +35,7 @@ export interface NimboProcess {
   stop(): Promise<void>;
 }
 
-import { freePort } from '../test/helpers/tcp-proxy.js';
+import { freePort } from '../src/util/free-port.js';
 
 export { freePort };
 

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import type { Db } from '../../src/db/dialect.js';
 import { createRegistrationToken } from '../../src/agents/credentials.js';
 import { VmFixtures } from './vm-fixtures.js';
 import { until } from './until.js';
+import { freePort } from '../../src/util/free-port.js';
 
 export interface FarmZone {
   zone: string;
@@ -24,17 +24,6 @@ export interface FarmZone {
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface FarmServer {
   name: string;

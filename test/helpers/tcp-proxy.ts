@@ -49,14 +49,3 @@ export async function tcpProxy(targetPort: number): Promise<TcpProxy> {
   return { address: `127.0.0.1:${port}`, pause: stop, resume: listen, close: stop };
 }
 
-/** A loopback port nothing listens on right now (for a server that must come back on the same port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { ApiClient, startServer, type TestServer } from '../helpers/server.js';
 import { guestZone, until, type GuestZone } from '../helpers/guest-zone.js';
-import { freePort, tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { freePort } from '../../src/util/free-port.js';
 import { createApp } from '../../src/app.js';
 import { documentVersion } from '../../src/drivers/router-version.js';
 
