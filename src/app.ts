@@ -36,7 +36,12 @@ import { SchedulerLeases } from './services/farm/leases.js';
 import { lockSqliteFile } from './services/farm/sqlite-lock.js';
 import { refuseMigrationsWhileOthersRun } from './services/farm/upgrade-guard.js';
 
-export const VERSION = '0.1.0';
+/**
+ * This release's version, from its package.json: what `nimbo version` prints and each server
+ * publishes in its `management_servers` row, so that a farm mid-upgrade shows which server
+ * runs which release (a packaged build, or a test's copy of one, says its own).
+ */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface AppOptions {
   dataDir: string;

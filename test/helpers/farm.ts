@@ -33,6 +33,8 @@ export interface FarmServer {
   child: ChildProcess;
   exited: Promise<number | null>;
   msid: string;
+  /** The `bin/nimbo.js` it runs: this build's, or another release's (test/helpers/release.ts). */
+  bin: string;
 }
 
 export class Farm {
@@ -41,17 +43,19 @@ export class Farm {
   haproxy: ChildProcess | undefined;
   readonly agents: ChildProcess[] = [];
   apiPort = 0;
+  /** haproxy's agent frontend (TCP), once started. */
+  agentLbPort = 0;
   admin!: ApiClient;
 
   constructor(readonly dbUrl: string, readonly env: Record<string, string> = {}) {}
 
-  /** Starts one more `nimbo server`; resolves when it has printed its ready banner. */
-  async addServer(): Promise<FarmServer> {
+  /** Starts one more `nimbo server` (of another release with `bin`); resolves when it has printed its ready banner. */
+  async addServer(bin = BIN): Promise<FarmServer> {
     const name = `ms${this.servers.length + 1}`;
     const dataDir = mkdtempSync(join(tmpdir(), `nimbo-farm-${name}-`));
     this.dirs.push(dataDir);
     const [apiPort, agentPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [BIN, 'server'], {
+    const child = spawn(process.execPath, [bin, 'server'], {
       env: {
         PATH: process.env['PATH'] ?? '', NIMBO_DB_URL: this.dbUrl, NIMBO_DATA_DIR: dataDir, NIMBO_HOST: '127.0.0.1', NIMBO_PORT: String(apiPort),
         NIMBO_AGENT_PORT: String(agentPort), NIMBO_AGENT_HOST: '127.0.0.1', NIMBO_DEMO: 'false', NIMBO_LOG_LEVEL: 'warn', NIMBO_ADMIN_PASSWORD: 'password', ...this.env,
@@ -81,7 +85,7 @@ export class Farm {
       child.stderr!.on('data', (d) => appendFileSync(file, d));
     }
     const msid = readFileSync(join(dataDir, 'management-server-id'), 'utf8').trim();
-    const s: FarmServer = { name, dataDir, apiPort, agentPort, child, exited, msid };
+    const s: FarmServer = { name, dataDir, apiPort, agentPort, child, exited, msid, bin };
     this.servers.push(s);
     if (this.servers.length === 1) {
       const creds = JSON.parse(readFileSync(join(dataDir, 'admin-credentials.json'), 'utf8')) as Record<string, string>;
@@ -128,7 +132,8 @@ ${agents}
   async startHaproxy(): Promise<void> {
     this.apiPort = await freePort();
     const cfg = join(this.dirs[0]!, 'haproxy.cfg');
-    writeFileSync(cfg, this.haproxyConfig(this.apiPort, await freePort()));
+    this.agentLbPort = await freePort();
+    writeFileSync(cfg, this.haproxyConfig(this.apiPort, this.agentLbPort));
     this.haproxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.admin = new ApiClient({ ...this.admin.opts, endpoint: `http://127.0.0.1:${this.apiPort}/client/api` });
     for (let i = 0; ; i++) {
@@ -139,11 +144,14 @@ ${agents}
     }
   }
 
-  /** One `nimbo agent` process serving `hosts` simulated hosts, given every server's agent address. */
-  startAgents(hosts: number, token: string, spec = { cpus: 64, cpuSpeed: 2000, memoryMiB: 262144 }): void {
+  /**
+   * One `nimbo agent` process serving `hosts` simulated hosts, given every server's agent
+   * address, or with `via: 'haproxy'` only haproxy's agent frontend.
+   */
+  startAgents(hosts: number, token: string, spec = { cpus: 64, cpuSpeed: 2000, memoryMiB: 262144 }, via: 'servers' | 'haproxy' = 'servers'): void {
     const dataDir = mkdtempSync(join(tmpdir(), 'nimbo-farm-agent-'));
     this.dirs.push(dataDir);
-    const servers = this.servers.map((s) => `127.0.0.1:${s.agentPort}`).join(',');
+    const servers = via === 'haproxy' ? `127.0.0.1:${this.agentLbPort}` : this.servers.map((s) => `127.0.0.1:${s.agentPort}`).join(',');
     this.agents.push(spawn(process.execPath, [BIN, 'agent', '--server', servers, '--driver', 'simulator', '--data-dir', dataDir, '--hosts', String(hosts),
       '--cpus', String(spec.cpus), '--cpu-speed', String(spec.cpuSpeed), '--memory', String(spec.memoryMiB)], {
       env: { PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: token }, stdio: ['ignore', 'ignore', 'ignore'],
@@ -154,9 +162,9 @@ ${agents}
    * A zone, pod, cluster and file:// pool made through the API, an offering (1 × 500 MHz,
    * 512 MiB) and a downloaded template written through `db`, and `hosts` simulated hosts
    * self-registered with a cluster token; resolves when all are Up. `mocks` are simulator
-   * mocks (e.g. StartVm wait:1500) configured before the hosts connect.
+   * mocks (e.g. StartVm wait:1500) configured before the hosts connect; `agentsVia` as in startAgents.
    */
-  async zone(db: Db, hosts: number, mocks: Record<string, string> = {}): Promise<FarmZone> {
+  async zone(db: Db, hosts: number, mocks: Record<string, string> = {}, agentsVia: 'servers' | 'haproxy' = 'servers'): Promise<FarmZone> {
     const admin = this.admin;
     const fx = new VmFixtures(db);
     await fx.init();
@@ -173,7 +181,7 @@ ${agents}
     const tpl = await fx.template(cl.zone_id);
     for (const [name, value] of Object.entries(mocks)) await admin.ok('configureSimulator', { name, value, zoneid: z.id });
     const t0 = Date.now();
-    this.startAgents(hosts, await createRegistrationToken(db, { zoneId: cl.zone_id, podId: cl.pod_id, clusterId: cl.id, uses: hosts }));
+    this.startAgents(hosts, await createRegistrationToken(db, { zoneId: cl.zone_id, podId: cl.pod_id, clusterId: cl.id, uses: hosts }), undefined, agentsVia);
     await until(`${hosts} hosts Up`, async () => {
       const n = Number((await db.kysely.selectFrom('hosts').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'Up').where('removed', 'is', null).executeTakeFirstOrThrow()).n);
       return n >= hosts;
@@ -185,6 +193,12 @@ ${agents}
   async kill(s: FarmServer): Promise<void> {
     s.child.kill('SIGKILL');
     await s.exited;
+  }
+
+  /** An orderly stop (SIGTERM, as systemd does); resolves with the exit code. */
+  async stop(s: FarmServer): Promise<number | null> {
+    s.child.kill('SIGTERM');
+    return s.exited;
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, VERSION, type App } from '../../src/app.js';
 import { SchedulerLeases } from '../../src/services/farm/leases.js';
 import { refuseMigrationsWhileOthersRun } from '../../src/services/farm/upgrade-guard.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
@@ -38,7 +38,7 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
       const list = (await s.admin.ok('listManagementServers'))['managementserver'] as Array<Record<string, any>>;
       assert.equal(list.length, 2);
       assert.deepEqual(list.map((m) => m.state), ['Up', 'Up']);
-      assert.ok(list.every((m) => m.version === '0.1.0' && m.ipaddress === '127.0.0.1' && m.serviceip === '127.0.0.1' && m.lastserverstart));
+      assert.ok(list.every((m) => m.version === VERSION && m.ipaddress === '127.0.0.1' && m.serviceip === '127.0.0.1' && m.lastserverstart));
       assert.deepEqual(new Set(list.map((m) => m.id)), new Set([s.app.services.msid, b.services.msid]));
       const withPeers = (await s.admin.ok('listManagementServers', { id: b.services.msid, peers: true }))['managementserver'];
       assert.equal(withPeers.length, 1);
@@ -80,7 +80,7 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
         dirs.push(dir);
         await assert.rejects(
           createApp({ dataDir: dir, dbUrl: s.db.url, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', demoZone: 'false', ...FAST } }),
-          /Refusing to apply 1 migration\(s\) \(0017-farm\) while 1 other management server\(s\) are running on this database: .* version 0\.1\.0\. Stop them first .*NIMBO_MIGRATE_FORCE=1/,
+          new RegExp(`Refusing to apply 1 migration\\(s\\) \\(0017-farm\\) while 1 other management server\\(s\\) are running on this database: \\S+ \\(id ${s.app.services.msid}, 127\\.0\\.0\\.1, version ${VERSION.replace(/\./g, '\\.')}, last heartbeat \\d+ s ago\\)\\. Stop them first .*NIMBO_MIGRATE_FORCE=1`),
         );
         await refuseMigrationsWhileOthersRun(s.app.db, { downAfterMs: 3000, force: true });
         // The running server itself may (its own row does not count).

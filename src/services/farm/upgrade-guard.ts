@@ -11,15 +11,19 @@ export async function refuseMigrationsWhileOthersRun(db: Db, opts: { msid?: stri
   if (opts.force || db.dialect === 'sqlite') return;
   const pending = await pendingMigrations(db);
   if (!pending.length) return;
-  let alive: Array<{ msid: string; name: string; service_ip: string; version: string }>;
+  let alive: Array<{ msid: string; name: string; service_ip: string; version: string; last_seen: number }>;
+  const now = Date.now();
   try {
-    alive = await db.kysely.selectFrom('management_servers').select(['msid', 'name', 'service_ip', 'version'])
-      .where('state', '=', 'Up').where('last_seen', '>=', Date.now() - opts.downAfterMs).execute();
+    alive = await db.kysely.selectFrom('management_servers').select(['msid', 'name', 'service_ip', 'version', 'last_seen'])
+      .where('state', '=', 'Up').where('last_seen', '>=', now - opts.downAfterMs).execute();
   } catch {
     return; // A new database: no server has ever run on it.
   }
   const others = alive.filter((r) => r.msid !== opts.msid);
   if (!others.length) return;
+  // Name each server so the operator knows which to stop: hosts often share a name, ids do not.
+  const who = others.map((r) => `${r.name} (id ${r.msid}, ${r.service_ip}, version ${r.version}, last heartbeat ${Math.max(0, Math.round((now - Number(r.last_seen)) / 1000))} s ago)`);
   throw new Error(`Refusing to apply ${pending.length} migration(s) (${pending.join(', ')}) while ${others.length} other management server(s) are running on this database: `
-    + `${others.map((r) => `${r.name} ${r.service_ip} version ${r.version}`).join('; ')}. Stop them first (see docs/farm.md, rolling upgrades), or force with NIMBO_MIGRATE_FORCE=1 / nimbo db migrate --force.`);
+    + `${who.join('; ')}. Stop them first (see docs/farm.md, rolling upgrades); a server silent for ${Math.round(opts.downAfterMs / 1000)} s (NIMBO_FARM_DOWN_AFTER_MS) no longer counts. `
+    + 'Or force with NIMBO_MIGRATE_FORCE=1 / nimbo db migrate --force.');
 }
