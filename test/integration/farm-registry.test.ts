@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, VERSION, type App } from '../../src/app.js';
+import pino from 'pino';
 import { SchedulerLeases } from '../../src/services/farm/leases.js';
+import { StatsCollector } from '../../src/services/monitoring/stats-collector.js';
 import { refuseMigrationsWhileOthersRun } from '../../src/services/farm/upgrade-guard.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -135,6 +137,21 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
         const names = new Set(held.map((r) => r.name));
         return names.has('ha') && names.has('alerts');
       }, 20_000, 100);
+    });
+
+    it('prunes statistics on the stats-prune lease holder only', async () => {
+      const db = s.app.db;
+      const mine = s.app.services.stats.collector;
+      await mine.collect();
+      const holder = async () => (await db.kysely.selectFrom('scheduler_leases').select('holder').where('name', '=', 'stats-prune').executeTakeFirst())?.holder;
+      assert.equal(await holder(), s.app.services.msid);
+      const old = Date.now() - 2 * 86_400_000;
+      await db.kysely.insertInto('vm_stats').values({ vm_id: 987654, host_id: 0, timestamp: old, cpu_used: 1, memory_kbs: 1, memory_int_free_kbs: null, memory_target_kbs: null, network_read_kbs: 0, network_write_kbs: 0, disk_read_kbs: 0, disk_write_kbs: 0, disk_read_ios: null, disk_write_ios: null }).execute();
+      // Another server's collector, as the monitoring area builds it: its round collects but leaves the cleanup to the holder.
+      const leasesX = new SchedulerLeases(db, 'server-x', 3000);
+      const theirs = new StatsCollector(db, s.app.services.agents, s.app.services.config, pino({ level: 'silent' }), () => leasesX.holds('stats-prune'));
+      assert.equal((await theirs.collect()).pruned, 0);
+      assert.equal((await mine.collect()).pruned, 1);
     });
   });
 }

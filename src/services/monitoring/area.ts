@@ -15,7 +15,7 @@ export interface MonitoringServices {
 export const MONITORING_AREA: Area = {
   name: 'monitoring',
   async create({ db, services, logger }) {
-    const collector = new StatsCollector(db, services.agents, services.config, logger.child({ area: 'monitoring' }));
+    const collector = new StatsCollector(db, services.agents, services.config, logger.child({ area: 'monitoring' }), () => services.leases.holds('stats-prune'));
     return {
       services: { stats: new StatsService(db, collector) },
       lifecycle: {

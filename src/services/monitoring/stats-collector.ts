@@ -5,7 +5,9 @@
  * round are written together: hosts' latest figures replace the previous ones, VM samples are
  * appended to `vm_stats` in multi-row INSERTs, so a round over thousands of hosts costs a
  * few statements rather than one per VM. Samples older than `vm.stats.max.retention.time`
- * minutes are deleted after each round (0 or less keeps everything, as CloudStack).
+ * minutes are deleted after each round (0 or less keeps everything, as CloudStack) — in a farm
+ * only by the server holding the `stats-prune` scheduler lease (`mayPrune`): every server
+ * collects from its own hosts, but one cleanup of the shared table is enough.
  */
 import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
@@ -46,7 +48,10 @@ export class StatsCollector {
   /** The last round's figures (for the log and tests). */
   last: CollectResult | undefined;
 
-  constructor(private readonly db: Db, private readonly agents: AgentManager, private readonly config: ConfigService, private readonly log: Logger) {}
+  constructor(
+    private readonly db: Db, private readonly agents: AgentManager, private readonly config: ConfigService, private readonly log: Logger,
+    private readonly mayPrune: () => Promise<boolean> = async () => true,
+  ) {}
 
   start(): void {
     let lastRound = Date.now();
@@ -99,7 +104,7 @@ export class StatsCollector {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, hostIds.length) }, worker));
     const now = at ?? Date.now();
     const vms = await this.write(hosts, now);
-    const pruned = await this.prune(now);
+    const pruned = (await this.mayPrune()) ? await this.prune(now) : 0;
     const r = { hosts: hosts.length, vms, failed, pruned, ms: Date.now() - t0 };
     this.last = r;
     if (failed) this.log.info(r, 'statistics round: some hosts did not answer');
