@@ -13,6 +13,7 @@ import { createApp, VERSION, type App } from '../../src/app.js';
 import pino from 'pino';
 import { SchedulerLeases } from '../../src/services/farm/leases.js';
 import { StatsCollector } from '../../src/services/monitoring/stats-collector.js';
+import { VmFixtures } from '../helpers/vm-fixtures.js';
 import { refuseMigrationsWhileOthersRun } from '../../src/services/farm/upgrade-guard.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -152,6 +153,30 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
       const theirs = new StatsCollector(db, s.app.services.agents, s.app.services.config, pino({ level: 'silent' }), () => leasesX.holds('stats-prune'));
       assert.equal((await theirs.collect()).pruned, 0);
       assert.equal((await mine.collect()).pruned, 1);
+    });
+
+    it('runs the template download worker on its lease holder only: a server starting leaves the downloads in progress alone', async () => {
+      const k = s.app.db.kysely;
+      await until('this server holds the template-downloads lease', async () => (await k.selectFrom('scheduler_leases').select('holder').where('name', '=', 'template-downloads').executeTakeFirst())?.holder === s.app.services.msid, 20_000, 100);
+      const fx = new VmFixtures(s.app.db);
+      await fx.init();
+      const t = await fx.template(999);
+      await k.updateTable('template_store_refs').set({ download_state: 'DOWNLOAD_IN_PROGRESS' }).where('template_id', '=', t.id).execute();
+      const dir = mkdtempSync(join(tmpdir(), 'nimbo-farm-c-'));
+      dirs.push(dir);
+      const c = await createApp({ dataDir: dir, dbUrl: s.db.url, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: 'false', templatePollMs: '100', ...FAST } });
+      try {
+        await c.listen();
+        await new Promise((r) => setTimeout(r, 1500));
+        const lease = await k.selectFrom('scheduler_leases').select('holder').where('name', '=', 'template-downloads').executeTakeFirstOrThrow();
+        assert.equal(lease.holder, s.app.services.msid);
+        const ref = await k.selectFrom('template_store_refs').select('download_state').where('template_id', '=', t.id).executeTakeFirstOrThrow();
+        assert.equal(ref.download_state, 'DOWNLOAD_IN_PROGRESS', 'the new server restarted a download the holder has in progress');
+      } finally {
+        await c.close();
+        await k.deleteFrom('template_store_refs').where('template_id', '=', t.id).execute();
+        await k.deleteFrom('templates').where('id', '=', t.id).execute();
+      }
     });
   });
 }

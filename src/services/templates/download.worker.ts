@@ -1,9 +1,12 @@
 /**
  * The download worker (area Lifecycle): picks store refs that are NOT_DOWNLOADED, fetches
  * each into its zone's secondary storage directory (or copies another zone's file), checks
- * format and size, and records the outcome with TEMPLATE.DOWNLOAD.* events. On start, refs
- * left DOWNLOAD_IN_PROGRESS by a previous process are restarted. It also puts the built-in
- * template into every image store as soon as one appears.
+ * format and size, and records the outcome with TEMPLATE.DOWNLOAD.* events. It also puts the
+ * built-in template into every image store as soon as one appears. In a farm it runs on one
+ * server, the holder of the `template-downloads` scheduler lease: two servers scanning would
+ * both add the built-in template, and a server starting would restart the downloads another
+ * one has in progress. Whoever takes the lease (a single server: at its first scan) restarts
+ * the refs left DOWNLOAD_IN_PROGRESS by the previous holder, which stopped or died.
  */
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -25,12 +28,12 @@ export class DownloadWorker {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
+  /** Whether this server held the lease at its last scan (a new holder restarts the previous one's downloads). */
+  private holding = false;
 
   constructor(private readonly db: Db, private readonly services: Services, private readonly logger: Logger, private readonly pollMs = 1000) {}
 
   async start(): Promise<void> {
-    await this.db.kysely.updateTable('template_store_refs').set({ download_state: 'NOT_DOWNLOADED', download_pct: 0 })
-      .where('download_state', '=', 'DOWNLOAD_IN_PROGRESS').where('removed', 'is', null).execute();
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.kick();
   }
@@ -48,6 +51,16 @@ export class DownloadWorker {
   }
 
   private async scan(): Promise<void> {
+    const holds = await this.services.leases.holds('template-downloads');
+    const gained = holds && !this.holding;
+    this.holding = holds;
+    if (!holds) return;
+    if (gained) {
+      let q = this.db.kysely.updateTable('template_store_refs').set({ download_state: 'NOT_DOWNLOADED', download_pct: 0 })
+        .where('download_state', '=', 'DOWNLOAD_IN_PROGRESS').where('removed', 'is', null);
+      if (this.active.size) q = q.where('id', 'not in', [...this.active.keys()]);
+      await q.execute();
+    }
     await this.ensureBuiltin();
     const refs = await this.db.kysely.selectFrom('template_store_refs').select('id').where('download_state', '=', 'NOT_DOWNLOADED').where('removed', 'is', null).execute();
     for (const r of refs) if (!this.active.has(r.id)) {
