@@ -11,11 +11,12 @@ import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
 import { QemuDriver } from '../drivers/qemu/qemu-driver.js';
 import { LinuxRouters } from '../network/linux/linux-router.js';
 import { withNamespaceRouters } from '../network/linux/router-driver.js';
-import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type ServerToAgent } from '../protocol/messages.js';
+import { backoffMs, decode, encode, PROTOCOL_VERSION, type AgentToServer, type PrimaryPoolRef, type ServerToAgent } from '../protocol/messages.js';
 import { dispatch } from './dispatch.js';
 import { openConsoleRelay } from './console-relay.js';
 import { IdentityStore } from './identity-store.js';
 import { HeartbeatWriter } from './heartbeat.js';
+import { poolHealth } from './pool-health.js';
 
 export interface AgentOptions {
   /** host:port (or a URL), or several separated by commas: the management servers of a farm. */
@@ -29,8 +30,9 @@ export interface AgentOptions {
   memory?: number | undefined;
   namePrefix?: string | undefined;
   /**
-   * Write heartbeats to the shared pools the server names. Always on for real drivers; for the
-   * simulator only when asked (thousands of simulated hosts need not touch a disk).
+   * Write heartbeats to the shared pools the server names, and check that every pool directory
+   * is reachable. Always on for real drivers; for the simulator only when asked (thousands of
+   * simulated hosts need not touch a disk; its `StoragePoolOutage` mock works either way).
    */
   poolHeartbeat?: boolean | undefined;
   /** PEM of the CA (or self-signed certificate) that the server's TLS certificate must chain to. */
@@ -43,6 +45,8 @@ export class HostConnection {
   private pingTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private readonly heartbeat = new HeartbeatWriter();
+  /** The primary pools whose state each heartbeat reports (from the welcome). */
+  private pools: PrimaryPoolRef[] = [];
   private closed = false;
   hostUuid: string | undefined;
   up = false;
@@ -118,6 +122,7 @@ export class HostConnection {
         this.attempt = 0;
         this.up = true;
         this.hostUuid = m.hostUuid;
+        this.pools = m.pools ?? [];
         if (m.secret) await this.store.set(this.index, { hostUuid: m.hostUuid, secret: m.secret });
         if (this.pingTimer) clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => void this.ping(ws), m.pingIntervalMs);
@@ -148,7 +153,9 @@ export class HostConnection {
 
   private async ping(ws: WebSocket): Promise<void> {
     if (this.driver instanceof SimulatorDriver && this.driver.pingSuppressed()) return;
-    this.send(ws, { t: 'ping', vms: await this.driver.vmStates() });
+    // Pools first: guests on a lost pool stop, and this same heartbeat reports both.
+    const pools = this.pools.length ? await poolHealth(this.driver, this.pools, this.o.driver !== 'simulator' || this.o.poolHeartbeat === true) : undefined;
+    this.send(ws, { t: 'ping', vms: await this.driver.vmStates(), ...(pools ? { pools } : {}) });
   }
 }
 

@@ -8,7 +8,8 @@ import { tokenCli } from './token-cli.js';
 export const AGENT_USAGE = `usage: nimbo agent --server host:8250[,host2:8250…] --driver simulator|qemu [--hosts N] [--token T] [--data-dir D]
   [--cpus N] [--cpu-speed MHz] [--memory MiB] [--name-prefix P] [--ca server-ca.pem] [--pool-heartbeat]
   Several servers (a farm): each host connects to one and moves to the next when it drops.
-  --pool-heartbeat: simulated hosts too write heartbeats to shared pool directories (real drivers always do).
+  --pool-heartbeat: simulated hosts too write heartbeats to shared pool directories and report a pool whose
+    directory is gone or unwritable as unreachable (real drivers always do).
   The token may also come from NIMBO_AGENT_TOKEN (kept out of the process list).
 usage: nimbo agent token --cluster <uuid> [--uses N] [--ttl-hours H]   a self-registration token`;
 

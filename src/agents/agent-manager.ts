@@ -10,11 +10,11 @@ import type { Logger } from 'pino';
 import { CloudError } from '../api/errors.js';
 import type { Db } from '../db/dialect.js';
 import type { ConfigService } from '../services/config/config.service.js';
-import { CONSOLE_CHANNEL_HEADER, CONSOLE_CHANNEL_PATH, decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
+import { CONSOLE_CHANNEL_HEADER, CONSOLE_CHANNEL_PATH, decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type PoolHealth, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
 import { hostTransition } from '../orchestration/state/host-state.js';
 import { admit, createRegistrationToken } from './credentials.js';
 import { HealthChecker } from './health.js';
-import { heartbeatPaths } from './heartbeat-paths.js';
+import { hostPools } from './heartbeat-paths.js';
 
 interface Pending {
   resolve(a: AnswerBody): void;
@@ -31,6 +31,8 @@ interface Session {
 }
 
 export type VmStateListener = (hostId: number, vms: VmState[], at: number) => void;
+/** A host's primary pool states changed (the first report after it connects counts as a change). */
+export type PoolReportListener = (hostId: number, pools: PoolHealth[], at: number) => Promise<void>;
 /** Commands to send a (re)connecting agent before its host turns Up (HA fencing of VMs moved meanwhile). */
 export type HelloHook = (hostId: number, vms: VmState[], at: number) => Promise<AgentCommand[]>;
 
@@ -53,6 +55,13 @@ export class AgentManager {
   private readonly listeners: VmStateListener[] = [];
   private readonly connectListeners: Array<(hostId: number) => void> = [];
   private readonly helloHooks: HelloHook[] = [];
+  private readonly poolListeners: PoolReportListener[] = [];
+  /**
+   * Per host, its last pool report and the work it started: unchanged reports cost nothing, and
+   * VM reports wait for that work, so a guest that stopped with its pool is judged knowing the
+   * pool is down (no HA restart onto a dead pool).
+   */
+  private readonly poolReports = new Map<number, { key: string; work: Promise<void>; done: boolean }>();
   /** A host's pending close handling; a new hello for it waits for this first. */
   private readonly closing = new Map<number, Promise<unknown>>();
   readonly health: HealthChecker;
@@ -144,6 +153,31 @@ export class AgentManager {
   /** Registers a listener for VM power states carried by hello and heartbeats. */
   onVmStateReport(fn: VmStateListener): void {
     this.listeners.push(fn);
+  }
+
+  /** Registers a listener for changes in the primary pool states a host reports; VM reports of that heartbeat wait for it. */
+  onPoolReport(fn: PoolReportListener): void {
+    this.poolListeners.push(fn);
+  }
+
+  /** The work started by the host's pool report, when it is still running (undefined: nothing to wait for). */
+  private poolReport(hostId: number, pools: PoolHealth[], at: number): Promise<void> | undefined {
+    const key = JSON.stringify(pools);
+    const last = this.poolReports.get(hostId);
+    if (last && last.key === key) return last.done ? undefined : last.work;
+    const entry = { key, done: false, work: Promise.resolve() };
+    entry.work = (last?.work ?? Promise.resolve())
+      .then(() => Promise.all(this.poolListeners.map((fn) => fn(hostId, pools, at))))
+      .then(() => {
+        entry.done = true;
+      }, (err) => {
+        entry.done = true;
+        this.log.warn({ err, hostId }, 'handling a pool report failed');
+        // Handled again with the next heartbeat.
+        if (this.poolReports.get(hostId) === entry) this.poolReports.delete(hostId);
+      });
+    this.poolReports.set(hostId, entry);
+    return entry.work;
   }
 
   /** Registers a listener called each time a host's agent (re)connects and is Up (e.g. to re-send state it keeps in memory). */
@@ -241,8 +275,14 @@ export class AgentManager {
       }
       session.lastSeen = Date.now();
       if (m.t === 'ping') {
-        this.health.seen(session.hostId);
-        if (m.vms.length) this.report(session.hostId, m.vms);
+        const hostId = session.hostId;
+        const at = Date.now();
+        this.health.seen(hostId);
+        const pools = m.pools?.length ? this.poolReport(hostId, m.pools, at) : undefined;
+        if (m.vms.length) {
+          if (pools) void pools.then(() => this.report(hostId, m.vms, at));
+          else this.report(hostId, m.vms, at);
+        }
       } else if (m.t === 'answer') {
         const p = session.pending?.get(m.seq);
         if (!p) return;
@@ -261,6 +301,7 @@ export class AgentManager {
       }
       if (this.sessions.get(s.hostId) === s) {
         this.sessions.delete(s.hostId);
+        this.poolReports.delete(s.hostId);
         const p = this.health.disconnected(s.hostId).catch((err) => this.log.warn({ err, hostId: s.hostId }, 'marking a host disconnected failed'));
         this.closing.set(s.hostId, p);
         void p.finally(() => this.closing.get(s.hostId) === p && this.closing.delete(s.hostId));
@@ -317,8 +358,11 @@ export class AgentManager {
     const s: Session = { ws, hostId: a.hostId, lastSeen: now, seq: 0, pending: undefined };
     this.sessions.set(a.hostId, s);
     const pingIntervalMs = Math.max(0.05, (await this.config.getNumber('ping.interval')) || 60) * 1000;
-    const paths = await heartbeatPaths(this.db, a.hostId);
-    this.write(ws, { t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}), ...(paths.length ? { heartbeat: { paths, intervalMs: pingIntervalMs } } : {}) });
+    const { heartbeat: paths, pools } = await hostPools(this.db, a.hostId);
+    this.write(ws, {
+      t: 'welcome', hostId: a.hostId, hostUuid: a.hostUuid, pingIntervalMs, ...(a.secret ? { secret: a.secret } : {}),
+      ...(paths.length ? { heartbeat: { paths, intervalMs: pingIntervalMs } } : {}), ...(pools.length ? { pools } : {}),
+    });
     const mocks = this.o.mocksFor ? await this.o.mocksFor(a.hostId) : [];
     // Written without waiting for the answer: the socket is paused until hello ends, so an awaited
     // answer could only arrive after its 30 s timeout (every mocked host joined 30 s late).
@@ -340,8 +384,7 @@ export class AgentManager {
     return s;
   }
 
-  private report(hostId: number, vms: VmState[]): void {
-    const at = Date.now();
+  private report(hostId: number, vms: VmState[], at = Date.now()): void {
     for (const fn of this.listeners) {
       try {
         fn(hostId, vms, at);

@@ -166,6 +166,13 @@ export interface HypervisorDriver {
   /** Post: the power state of every VM the hypervisor knows (heartbeats carry this). */
   vmStates(): Promise<VmState[]>;
   /**
+   * Told before each heartbeat which primary pool directories the host cannot reach now (empty:
+   * all are back). Post: no guest with a disk in a lost pool is running (a real hypervisor sees
+   * such guests die with their disks; the simulator stops them), and nothing is started or
+   * created there until the pool is back. Optional: a real hypervisor's guests fail by themselves.
+   */
+  poolsUnreachable?(lost: string[]): Promise<void>;
+  /**
    * Post: the VM's traffic is filtered by exactly `set` (it may arrive before the VM starts
    * and survives stop/start); a set with a lower `version` than the one in force is ignored.
    * Returns the version in force. Destroying the VM drops its set.

@@ -220,21 +220,37 @@ export interface SimulatorMock {
   count: number | null;
 }
 
+/** A primary pool the host uses, as the welcome names it: the host checks it and reports its state in each ping. */
+export interface PrimaryPoolRef {
+  uuid: string;
+  /** The pool's directory on the host (file:// and shared mount point pools). */
+  path: string;
+}
+
+/** A primary pool's state as a host sees it: `ok` false means it cannot reach the pool (`reason` says why). */
+export interface PoolHealth {
+  uuid: string;
+  ok: boolean;
+  reason?: string;
+}
+
 /** Answer payload: `result: false` plus `details` is a failed operation. */
 export type AnswerBody = { result: true } & Record<string, unknown> | { result: false; details: string };
 
 export type AgentToServer =
   /** First message: either a registration token (new host) or a host uuid and its secret. */
   | { t: 'hello'; token?: string; hostUuid?: string; secret?: string; info: HostInfo; vms: VmState[]; version: string }
-  | { t: 'ping'; vms: VmState[] }
+  /** `pools`: the state of each primary pool the welcome named (absent when it named none). */
+  | { t: 'ping'; vms: VmState[]; pools?: PoolHealth[] }
   | { t: 'answer'; seq: number; body: AnswerBody };
 
 export type ServerToAgent =
   /**
    * `secret` is sent once, when the host is new or its token was used. `heartbeat`: the shared
    * primary storage directories the host writes its heartbeat to (src/agent/heartbeat.ts).
+   * `pools`: the primary pools whose reachability the host reports (src/agent/pool-health.ts).
    */
-  | { t: 'welcome'; hostId: number; hostUuid: string; secret?: string; pingIntervalMs: number; heartbeat?: { paths: string[]; intervalMs: number } }
+  | { t: 'welcome'; hostId: number; hostUuid: string; secret?: string; pingIntervalMs: number; heartbeat?: { paths: string[]; intervalMs: number }; pools?: PrimaryPoolRef[] }
   | { t: 'refused'; reason: string }
   | { t: 'command'; seq: number; timeoutMs: number; cmd: AgentCommand }
   | { t: 'error'; reason: string };

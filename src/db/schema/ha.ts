@@ -24,6 +24,25 @@ export interface AlertsTable {
   created: number;
 }
 
+/** A host that reported a primary pool unreachable (deleted when it reports it reachable again). */
+export interface StoragePoolHostOutagesTable {
+  id: Generated<number>;
+  pool_id: number;
+  host_id: number;
+  since: number;
+  reason: string | null;
+}
+
+/** A VM an agent reported stopped while its pool was Down: HA restarts it when the pool is back. */
+export interface StorageOutageVmsTable {
+  id: Generated<number>;
+  pool_id: number;
+  vm_id: number;
+  created: number;
+}
+
 export interface HaTables {
   alerts: AlertsTable;
+  storage_pool_host_outages: StoragePoolHostOutagesTable;
+  storage_outage_vms: StorageOutageVmsTable;
 }

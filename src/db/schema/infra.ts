@@ -93,7 +93,7 @@ export interface StoragePoolsTable {
   used_bytes: number;
   allocated_bytes: number;
   capacity_iops: number | null;
-  /** 'Up' | 'PrepareForMaintenance' | 'Maintenance' | 'Disabled' | 'ErrorInMaintenance' | … */
+  /** 'Up' | 'PrepareForMaintenance' | 'Maintenance' | 'Disabled' | 'ErrorInMaintenance' | 'Down' (unreachable from a host: storage-outage.ts) */
   status: string;
   hypervisor: string | null;
   managed: number;
@@ -118,6 +118,9 @@ export interface ImageStoresTable {
   readonly: number;
   capacity_bytes: number | null;
   used_bytes: number | null;
+  /** When the store's directory was found unreachable (null: available); not on the wire (ImageStoreResponse has no state). */
+  outage_since: number | null;
+  outage_reason: string | null;
   created: number;
   removed: number | null;
 }

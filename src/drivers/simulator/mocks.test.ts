@@ -24,4 +24,18 @@ describe('simulator mocks', () => {
     assert.equal(book.take('StopVm')?.fail, null);
     assert.equal(book.take('StopVm'), null);
   });
+
+  it('holds a pool outage until the rule is cleaned up, for its pool only', () => {
+    const book = new MockBook();
+    const pool = '8f0c1c8e-1111-4222-8333-944445555666';
+    book.set([{ id: 3, name: 'StoragePoolOutage', value: `pool:${pool.toUpperCase()}`, count: 1 }]);
+    assert.equal(book.holds('StoragePoolOutage', pool), true);
+    assert.equal(book.holds('StoragePoolOutage', pool), true);
+    assert.equal(book.holds('StoragePoolOutage', '0f0c1c8e-1111-4222-8333-944445555666'), false);
+    book.set([{ id: 4, name: 'StoragePoolOutage', value: 'enabled:true', count: null }]);
+    assert.equal(book.holds('StoragePoolOutage', '0f0c1c8e-1111-4222-8333-944445555666'), true);
+    book.clear([3, 4]);
+    assert.equal(book.holds('StoragePoolOutage', pool), false);
+    assert.throws(() => parseMockValue('pool:../etc'), /pool/);
+  });
 });

@@ -3,7 +3,8 @@
  * for one operation, `value` = `key:value|…` with `result:fail|fault`, `wait:<ms>`,
  * `rate:<0..1>` (the result applies to that share of calls, at random), `enabled:false`,
  * `written:<bytes>` (a snapshot: what the guest wrote to the disk since the previous one),
- * `sent:<bytes>`/`received:<bytes>` (NetworkUsageCommand: a router's traffic in this sample);
+ * `sent:<bytes>`/`received:<bytes>` (NetworkUsageCommand: a router's traffic in this sample),
+ * `pool:<uuid>` (StoragePoolOutage: the primary pool the host loses; absent = every pool);
  * `count` uses (null = until cleaned up).
  */
 import type { SimulatorMock } from '../../protocol/messages.js';
@@ -43,11 +44,13 @@ export interface ParsedValue {
   written: number | null;
   sent: number | null;
   received: number | null;
+  /** StoragePoolOutage: the pool's uuid (null = every pool the host uses). */
+  pool: string | null;
 }
 
 /** Parses `result:fail|wait:100`; throws on an unknown key or a bad number. */
 export function parseMockValue(value: string): ParsedValue {
-  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1, written: null, sent: null, received: null };
+  const out: ParsedValue = { enabled: true, waitMs: 0, result: null, rate: 1, written: null, sent: null, received: null, pool: null };
   for (const part of value.split('|').map((s) => s.trim()).filter(Boolean)) {
     const i = part.indexOf(':');
     const k = (i < 0 ? part : part.slice(0, i)).trim().toLowerCase();
@@ -65,6 +68,9 @@ export function parseMockValue(value: string): ParsedValue {
       const n = Number(v);
       if (v === '' || !Number.isSafeInteger(n) || n < 0) throw new Error(`Invalid ${k} value ${v}; use a number of bytes`);
       out[k] = n;
+    } else if (k === 'pool') {
+      if (!/^[0-9a-f-]{8,64}$/i.test(v)) throw new Error(`Invalid pool value ${v}; use the storage pool's id`);
+      out.pool = v.toLowerCase();
     } else if (k === 'result') {
       const r = v.toLowerCase();
       if (r !== 'fail' && r !== 'fault' && r !== 'success') throw new Error(`Invalid result ${v}; use fail, fault or success`);
@@ -94,6 +100,14 @@ export class MockBook {
 
   get size(): number {
     return this.rules.length;
+  }
+
+  /**
+   * A standing condition rather than a call: true while an enabled rule for `op` matches (its
+   * `pool` is `pool` or unset). Uses no `count`: the condition lasts until the rule is cleaned up.
+   */
+  holds(op: string, pool: string): boolean {
+    return this.rules.some((r) => r.op === op && r.parsed.enabled && (r.parsed.pool === null || r.parsed.pool === pool.toLowerCase()));
   }
 
   take(op: string): MockEffect | null {

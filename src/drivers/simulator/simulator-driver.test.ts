@@ -91,7 +91,7 @@ describe('simulator fault injection', () => {
   });
 
   it('mock values are validated', () => {
-    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1, written: null, sent: null, received: null });
+    assert.deepEqual(parseMockValue('result:fail|wait:5'), { enabled: true, waitMs: 5, result: 'fail', rate: 1, written: null, sent: null, received: null, pool: null });
     assert.equal(parseMockValue('written:1048576').written, 1048576);
     assert.throws(() => parseMockValue('written:-3'));
     assert.throws(() => parseMockValue('sent:1.5'));

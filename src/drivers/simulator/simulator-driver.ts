@@ -56,6 +56,8 @@ export class SimulatorDriver implements HypervisorDriver {
   readonly mocks = new MockBook();
   /** Statistics samples taken so far (the simulated load moves with each). */
   private samples = 0;
+  /** Primary pool directories this host cannot reach now (poolsUnreachable). */
+  private lostPools: string[] = [];
 
   constructor(private readonly o: SimulatorOptions) {
     this.storage = o.storage ?? SIM_STORAGE;
@@ -90,6 +92,34 @@ export class SimulatorDriver implements HypervisorDriver {
     return heartbeat ?? false;
   }
 
+  /** True while a `StoragePoolOutage` mock (for this pool, or without `pool:`) says the host lost the pool. */
+  poolOutage(poolUuid: string): boolean {
+    return this.mocks.size > 0 && this.mocks.holds('StoragePoolOutage', poolUuid);
+  }
+
+  /** Guests whose disks were on a lost pool die with them, as on a real host. */
+  async poolsUnreachable(lost: string[]): Promise<void> {
+    this.lostPools = lost.map((p) => p.replace(/\/+$/, ''));
+    if (!this.lostPools.length) return;
+    for (const v of this.vms?.values() ?? []) {
+      if (v.state !== 'Running' || !v.spec.disks.some((d) => d.path !== null && this.lostPoolOf(d.path))) continue;
+      v.state = 'Stopped';
+      closeConsole(v);
+    }
+  }
+
+  private lostPoolOf(path: string): string | undefined {
+    return this.lostPools.find((p) => path === p || path.startsWith(`${p}/`));
+  }
+
+  /** Refuses to use a disk or directory on a pool the host lost. */
+  private reachable(paths: Array<string | null | undefined>): void {
+    for (const path of paths) {
+      const lost = path ? this.lostPoolOf(path) : undefined;
+      if (lost) throw new Error(`Primary storage ${lost} is not reachable from host ${this.o.name}`);
+    }
+  }
+
   configure(mocks: SimulatorMock[]): void {
     this.mocks.set(mocks);
   }
@@ -119,6 +149,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async startVm(spec: StartSpec): Promise<void> {
     await this.gate('StartVm');
+    this.reachable(spec.disks.map((d) => d.path));
     const cur = this.vms?.get(spec.instanceName);
     if (cur?.state === 'Running') return;
     this.vmMap().set(spec.instanceName, {
@@ -163,6 +194,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async migrateIn(vm: MigratingVm): Promise<void> {
     await this.gate('ReceiveVm');
+    this.reachable(vm.disks.map((d) => d.path));
     this.vmMap().set(vm.instanceName, { spec: vm, state: 'Running' });
   }
 
@@ -185,6 +217,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async createVolume(p: { volumeUuid: string; poolPath: string; size: number; templatePath?: string | undefined }): Promise<VolumeCreated> {
     await this.gate('CreateVolume');
+    this.reachable([p.poolPath]);
     if (!(p.size >= 0)) throw new Error(`Invalid volume size ${p.size}`);
     const created = { path: `${p.poolPath.replace(/\/+$/, '')}/${p.volumeUuid}`, size: p.size };
     this.storage.disks.set(created.path, { uuid: p.volumeUuid, size: p.size });
@@ -251,6 +284,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async snapshot(p: { volumeUuid: string; path: string; snapshotUuid: string }): Promise<{ path: string }> {
     const m = await this.gate('Snapshot');
+    this.reachable([p.path]);
     const path = `${p.path}.snap-${p.snapshotUuid}`;
     this.storage.takeSnapshot(p.path, path, m?.written ?? null);
     return { path };
@@ -269,6 +303,7 @@ export class SimulatorDriver implements HypervisorDriver {
 
   async createVolumeFromSnapshot(p: { volumeUuid: string; poolPath: string; size: number; chain: string[] }): Promise<VolumeCreated> {
     await this.gate('CreateVolumeFromSnapshot');
+    this.reachable([p.poolPath]);
     const written = this.storage.restore(p.chain);
     const created = { path: `${p.poolPath.replace(/\/+$/, '')}/${p.volumeUuid}`, size: p.size };
     this.storage.disks.set(created.path, { uuid: p.volumeUuid, size: p.size, written: Math.min(p.size, written) });

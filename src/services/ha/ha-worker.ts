@@ -10,7 +10,9 @@
  *   zone (the planner never leaves the zone); the others wait for their owner to start them;
  * - fencing: whenever an agent reports a VM Running that the server has moved, stopped or
  *   given up on, that agent is told to kill it (a host back from the dead mid-HA);
- * - a guest that shut down by itself (agent report, not an API stop) is restarted if HA-enabled.
+ * - a guest that shut down by itself (agent report, not an API stop) is restarted if HA-enabled;
+ * - primary storage outages (storage-outage.ts): a VM whose pool is Down is never restarted
+ *   while it is; it is remembered and restarted (if HA-enabled) when the pool is back.
  * Every step rechecks state in the database, so a restarted management server just carries on.
  */
 import type { Logger } from 'pino';
@@ -27,6 +29,7 @@ import { loadVm, ref, type VmRow } from '../vms/vm-rows.js';
 import { ALERT } from './alert-types.js';
 import { heartbeatPaths as heartbeatPathsOf } from '../../agents/heartbeat-paths.js';
 import type { AlertService } from './alert.service.js';
+import type { StorageOutages } from './storage-outage.js';
 
 interface HostLite { id: number; uuid: string; name: string; status: string; private_ip: string | null; zone_id: number; pod_id: number; cluster_id: number }
 
@@ -38,9 +41,13 @@ export class HaWorker {
   private readonly killing = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly db: Db, private readonly services: Services, private readonly alerts: AlertService, private readonly log: Logger) {}
+  constructor(
+    private readonly db: Db, private readonly services: Services, private readonly alerts: AlertService, private readonly log: Logger,
+    private readonly outages: StorageOutages,
+  ) {}
 
   start(): void {
+    this.services.agents.onPoolReport((hostId, pools) => this.outages.report(hostId, pools));
     this.services.agents.onHello((hostId, vms, at) => this.onHello(hostId, vms, at));
     this.services.agents.onVmStateReport((hostId, vms, at) => this.track(this.fence(hostId, vms, at)));
     this.services.vms.ops.reportedStopped.push((vmId) => this.track(this.guestStopped(vmId)));
@@ -77,6 +84,8 @@ export class HaWorker {
       for (const h of await k.selectFrom('hosts').select(cols).where('type', '=', 'Routing').where('removed', 'is', null).where('status', '=', 'Down').execute()) {
         await this.hostDown(h);
       }
+      await this.outages.sweep();
+      for (const vmId of await this.outages.returned()) this.track(this.afterOutage(vmId));
       // HA VMs left Down (a management server stopped mid-restart): start them now.
       for (const v of await k.selectFrom('vm_instances').select('id').where('state', '=', 'Down').where('removed', 'is', null).where('ha_enabled', '=', 1).execute()) {
         this.track(this.restart(v.id, 'it was left Down'));
@@ -151,6 +160,9 @@ export class HaWorker {
     try {
       const vm = await loadVm(this.db, vmId);
       if (vm.state !== 'Down' && vm.state !== 'Stopped') return;
+      // Its disks are on a pool no host reaches: starting could only fail; done when the pool is back.
+      const down = await this.outages.downPoolsOf(vmId);
+      if (down.length) return await this.outages.remember({ ...vm, ha: true }, down);
       let started: VmRow | undefined;
       let error = '';
       for (const target of vm.pod_id !== null ? [{ podId: vm.pod_id }, {}] : [{}]) {
@@ -184,7 +196,20 @@ export class HaWorker {
 
   private async guestStopped(vmId: number): Promise<void> {
     const vm = await loadVm(this.db, vmId);
-    if (vm.ha_enabled === 1 || vm.type === 'DomainRouter') await this.restart(vmId, 'its guest shut down (or crashed) on its own');
+    const ha = vm.ha_enabled === 1 || vm.type === 'DomainRouter';
+    const down = await this.outages.downPoolsOf(vmId);
+    if (down.length) await this.outages.remember({ ...vm, ha }, down);
+    else if (ha) await this.restart(vmId, 'its guest shut down (or crashed) on its own');
+  }
+
+  /** A VM stopped by a storage outage whose pool is back: HA ones start again, the others are left to their owner. */
+  private async afterOutage(vmId: number): Promise<void> {
+    if (this.restarting.has(vmId)) return;
+    const vm = await loadVm(this.db, vmId).catch(() => undefined);
+    if (vm && (vm.ha_enabled === 1 || vm.type === 'DomainRouter') && (vm.state === 'Stopped' || vm.state === 'Down')) {
+      await this.restart(vmId, 'its storage pool is available again');
+    }
+    await this.outages.forget(vmId);
   }
 
   /** Running copies on `hostId` of VMs the server placed elsewhere, stopped or gave up on. */

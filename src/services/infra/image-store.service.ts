@@ -64,7 +64,7 @@ export class ImageStoreService {
       }
       return insertId(trx, this.db.dialect, 'image_stores', {
         uuid, name: p.name || p.url, zone_id: zone.id, url: p.url, protocol: u.scheme, provider_name: provider,
-        path: u.local ? u.path : null, role: 'Image', readonly: 0, capacity_bytes: capacity, used_bytes: used, created: Date.now(), removed: null,
+        path: u.local ? u.path : null, role: 'Image', readonly: 0, capacity_bytes: capacity, used_bytes: used, outage_since: null, outage_reason: null, created: Date.now(), removed: null,
       });
     });
     return this.get(id);

@@ -84,6 +84,10 @@ export class VmStarter {
   /** Stopped/Down → Running (or Error/Stopped with the reason). */
   async start(caller: Caller, vmId: number, opts: StartOptions): Promise<VmRow> {
     let vm = await loadAnyVm(this.db, vmId);
+    // A disk on a pool no host reaches (storage outage): say so rather than "no host with storage".
+    const lost = await vmDb(this.db.kysely).selectFrom('volumes as v').innerJoin('storage_pools as p', 'p.id', 'v.pool_id').select(['p.name', 'v.name as volume'])
+      .where('v.vm_id', '=', vmId).where('v.removed', 'is', null).where('p.status', '=', 'Down').executeTakeFirst();
+    if (lost) throw new CloudError('ResourceUnavailable', `Unable to start VM ${vm.instance_name}: storage pool ${lost.name} holding its volume ${lost.volume} is not available (Down); start it once the pool is back`);
     const startRef = await transition(this.db.kysely, ref(vm), 'StartRequested');
     vm = { ...vm, state: startRef.state, update_count: startRef.update_count };
     try {

@@ -8,8 +8,8 @@ export default defineCommand({
   roles: ['Admin'],
   async: false,
   params: {
-    name: p.string({ required: true, doc: 'Agent command to mock (StartCommand, StopCommand, MigrateCommand, PingCommand, … or StartVm, …)' }),
-    value: p.string({ required: true, doc: 'result:fail|result:fault|wait:<ms>|rate:<0..1>|enabled:false|written:<bytes> (guest writes before a snapshot), joined with |' }),
+    name: p.string({ required: true, doc: 'Agent command to mock (StartCommand, StopCommand, MigrateCommand, PingCommand, … or StartVm, …), or StoragePoolOutage (the hosts lose a primary pool until the mock is cleaned up)' }),
+    value: p.string({ required: true, doc: 'result:fail|result:fault|wait:<ms>|rate:<0..1>|enabled:false|written:<bytes> (guest writes before a snapshot)|pool:<pool id> (StoragePoolOutage), joined with |' }),
     zoneid: p.uuid({ entity: 'Zone', doc: 'Zone scope' }),
     podid: p.uuid({ entity: 'Pod', doc: 'Pod scope' }),
     clusterid: p.uuid({ entity: 'Cluster', doc: 'Cluster scope' }),
