@@ -51,6 +51,18 @@ async function withSession(port: number, sess: { sessionkey: string; cookie: str
   return r.status;
 }
 
+/** The UI's page and the script it loads, through haproxy's API frontend. */
+async function uiThroughHaproxy(port: number): Promise<void> {
+  const page = await fetch(`http://127.0.0.1:${port}/client/`);
+  const html = await page.text();
+  assert.equal(page.status, 200);
+  assert.match(html, /<title>Nimbo<\/title>/);
+  const script = /src="(\/client\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+  const js = await fetch(`http://127.0.0.1:${port}${script}`);
+  assert.equal(js.status, 200);
+  assert.ok((await js.arrayBuffer()).byteLength > 1000);
+}
+
 for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
   describe(`rolling upgrade of a management server farm (${dialect})`, () => {
     let tdb: TestDatabase;
@@ -87,6 +99,11 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
         const list = (await via.ok('listManagementServers'))['managementserver'] as Array<Record<string, string>>;
         assert.deepEqual(list.map((m) => [m['id'], m['state'], m['version']]), [[n.msid, 'Up', VERSION], [n1.msid, 'Up', vNext]]);
       }
+
+      // The UI through haproxy from either server (round robin), and its bundle; /internal/ is not for outsiders.
+      await uiThroughHaproxy(farm.apiPort);
+      await uiThroughHaproxy(farm.apiPort);
+      assert.equal((await fetch(`http://127.0.0.1:${farm.apiPort}/internal/agent-command`, { method: 'POST', body: '{}' })).status, 403);
 
       // Hosts join through haproxy's agent frontend and spread over both servers.
       const { zone, so, tpl } = await farm.zone(db, HOSTS, {}, 'haproxy');
@@ -150,8 +167,9 @@ for (const dialect of dialectsUnderTest().filter((d) => d !== 'sqlite')) {
         const rows = await db.kysely.selectFrom('scheduler_leases').selectAll().where('name', 'in', fromN.length ? fromN : ['-']).execute();
         return rows.every((r) => r.holder === n1.msid) && rows;
       }, 60_000, 250);
-      // Through haproxy everything continues: N's session, a deploy onto a host N held, the stopped VM's start.
-      assert.equal(await withSession(n1.apiPort, sessN, 'listVirtualMachines'), 200);
+      // Through haproxy everything continues: the UI, N's session, a deploy onto a host N held, the stopped VM's start.
+      await uiThroughHaproxy(farm.apiPort);
+      assert.equal(await withSession(farm.apiPort, sessN, 'listVirtualMachines'), 200);
       const again = await farm.admin.jobOk('deployVirtualMachine', { zoneid: zone, serviceofferingid: so, templateid: tpl, hostid: hostsN[0]! });
       assert.equal(again['virtualmachine']['state'], 'Running');
       assert.equal((await farm.admin.jobOk('startVirtualMachine', { id: vms[0]! }))['virtualmachine']['state'], 'Running');
