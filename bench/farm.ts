@@ -3,10 +3,12 @@
  * three `nimbo server` processes on one PostgreSQL database, in one run, onto simulated hosts
  * whose agent knows every server. The profile says where the time went: CPU seconds of the
  * server processes, of PostgreSQL's processes (all of the machine's: other sessions share it),
- * of the agent and of haproxy, against the wall time. NIMBO_BENCH_FARM_HOSTS (200),
+ * of the agent and of haproxy, against the wall time, and the CPU the whole machine spent
+ * meanwhile (other sessions' share shows how loaded it was). NIMBO_BENCH_FARM_HOSTS (200),
  * NIMBO_BENCH_FARM_DEPLOYS (600), NIMBO_BENCH_FARM_INFLIGHT (32).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { openDb } from '../src/db/dialect.js';
 import { freshDatabase } from '../test/helpers/databases.js';
 import { Farm } from '../test/helpers/farm.js';
@@ -26,6 +28,13 @@ function cpuOf(name: string): number {
   return total;
 }
 
+/** CPU ms the whole machine has spent busy (all cores, /proc/stat: everything but idle and iowait). */
+function machineBusyMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busy = f.reduce((a, b) => a + b, 0) - (f[3] ?? 0) - (f[4] ?? 0);
+  return (busy * 1000) / 100;
+}
+
 async function run(servers: number, hosts: number, deploys: number, inFlight: number, log: (l: string) => void) {
   const tdb = await freshDatabase('postgres');
   const farm = new Farm(tdb.url!);
@@ -39,6 +48,7 @@ async function run(servers: number, hosts: number, deploys: number, inFlight: nu
     const pg0 = cpuOf('postgres');
     const helpers = () => [farm.haproxy!, ...farm.agents].reduce((a, c) => a + cpuMs(c.pid!), 0);
     const other0 = helpers();
+    const machine0 = machineBusyMs();
     let next = 0;
     let failed = 0;
     const t0 = Date.now();
@@ -54,7 +64,8 @@ async function run(servers: number, hosts: number, deploys: number, inFlight: nu
     const pg = cpuOf('postgres') - pg0;
     const srvTotal = srvCpu.reduce((a, b) => a + b, 0);
     const other = helpers() - other0;
-    return { perSec: deploys / (wallMs / 1000), failed, wallMs, srvCpu, srvTotal, pg, other };
+    const machine = machineBusyMs() - machine0;
+    return { perSec: deploys / (wallMs / 1000), failed, wallMs, srvCpu, srvTotal, pg, other, machine, deploys };
   } finally {
     await farm.close();
     await db.close();
@@ -75,7 +86,10 @@ export const FARM_BENCH: Bench = {
       const r = await run(n, hosts, deploys, inFlight, log);
       results.push(r);
       const s = (ms: number) => (ms / 1000).toFixed(1);
-      const profile = `wall ${s(r.wallMs)} s; CPU s: servers ${s(r.srvTotal)} (${r.srvCpu.map(s).join(' + ')}), PostgreSQL ${s(r.pg)}, agent+haproxy ${s(r.other)}`;
+      const per = (ms: number) => (ms / r.deploys).toFixed(0);
+      const ours = r.srvTotal + r.pg + r.other;
+      const profile = `wall ${s(r.wallMs)} s; CPU s: servers ${s(r.srvTotal)} (${r.srvCpu.map(s).join(' + ')}), PostgreSQL ${s(r.pg)}, agent+haproxy ${s(r.other)}`
+        + `; per deploy ms: servers ${per(r.srvTotal)}, PostgreSQL ${per(r.pg)}; machine busy ${s(r.machine)} of ${s(r.wallMs * cpus().length)} CPU s, other sessions ${s(Math.max(0, r.machine - ours))}`;
       log(`${n} server(s): ${deploys} deploys, ${inFlight} in flight: ${r.perSec.toFixed(1)} VMs/s (${r.failed} failed); ${profile}`);
       metrics.push({ name: `deploys/s, ${n} server(s) (PostgreSQL, haproxy, ${hosts} hosts, ${inFlight} in flight)`, value: r.perSec, unit: 'VMs/s', detail: `${deploys} deploys, ${r.failed} failed; ${profile}` });
     }
