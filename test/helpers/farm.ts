@@ -74,7 +74,10 @@ export class Farm {
         }
       });
       child.stderr!.on('data', (d) => (out += d));
-      void exited.then((code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited with ${code}:\n${out}`));
+      });
     });
     // NIMBO_FARM_LOG_DIR keeps each server's output (warnings and errors) for a post-mortem.
     const logDir = process.env['NIMBO_FARM_LOG_DIR'];
