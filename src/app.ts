@@ -34,7 +34,7 @@ import type { Lifecycle } from './area.js';
 import { ManagementServerRegistry, advertisedAddress } from './services/farm/registry.service.js';
 import { SchedulerLeases } from './services/farm/leases.js';
 import { lockSqliteFile } from './services/farm/sqlite-lock.js';
-import { refuseMigrationsWhileOthersRun } from './services/farm/upgrade-guard.js';
+import { refuseMigrationsWhileOthersRun, refuseNewerSchema } from './services/farm/upgrade-guard.js';
 
 /**
  * This release's version, from its package.json: what `nimbo version` prints and each server
@@ -92,7 +92,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const setting = (name: string, env: string, dflt: number) => Number(o[name] ?? process.env[env] ?? dflt);
   const downAfterMs = setting('farmDownAfterMs', 'NIMBO_FARM_DOWN_AFTER_MS', 30_000);
   try {
-    await refuseMigrationsWhileOthersRun(db, { msid, downAfterMs, force: (o['migrateForce'] ?? process.env['NIMBO_MIGRATE_FORCE']) === '1' });
+    const force = (o['migrateForce'] ?? process.env['NIMBO_MIGRATE_FORCE']) === '1';
+    await refuseNewerSchema(db, VERSION, force);
+    await refuseMigrationsWhileOthersRun(db, { msid, downAfterMs, force });
   } catch (err) {
     unlock();
     await db.close();

@@ -7,7 +7,7 @@ import { openDb } from './db/dialect.js';
 import { migrate, pendingMigrations } from './db/migrate.js';
 import { ConfigService } from './services/config/config.service.js';
 import { UsageJobService } from './services/usage/usage-job.service.js';
-import { refuseMigrationsWhileOthersRun } from './services/farm/upgrade-guard.js';
+import { refuseMigrationsWhileOthersRun, refuseNewerSchema } from './services/farm/upgrade-guard.js';
 import { setFlagsFromString } from 'node:v8';
 
 function env(name: string): string | undefined {
@@ -58,7 +58,9 @@ async function dbCommand(args: string[]): Promise<void> {
   if (args[0] !== 'migrate' || (args[1] !== undefined && args[1] !== '--force')) throw new Error('usage: nimbo db migrate [--force]');
   const db = openDb(env('NIMBO_DB_URL'), resolve(env('NIMBO_DATA_DIR') ?? 'data'));
   try {
-    await refuseMigrationsWhileOthersRun(db, { downAfterMs: Number(env('NIMBO_FARM_DOWN_AFTER_MS') ?? 30_000), force: args[1] === '--force' || env('NIMBO_MIGRATE_FORCE') === '1' });
+    const force = args[1] === '--force' || env('NIMBO_MIGRATE_FORCE') === '1';
+    await refuseNewerSchema(db, VERSION, force);
+    await refuseMigrationsWhileOthersRun(db, { downAfterMs: Number(env('NIMBO_FARM_DOWN_AFTER_MS') ?? 30_000), force });
   } catch (err) {
     await db.close();
     throw err;

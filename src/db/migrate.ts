@@ -49,4 +49,16 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   }
 }
 
+/** Migrations recorded as applied that this release does not have (a newer release applied them). */
+export async function unknownMigrations(db: Db): Promise<string[]> {
+  let rows: Array<{ name: string }>;
+  try {
+    rows = await (db.kysely as any).selectFrom('nimbo_migrations').select('name').orderBy('name').execute();
+  } catch {
+    return []; // A new database.
+  }
+  const known = new Set(MIGRATIONS.map((m) => m.name));
+  return rows.map((r) => r.name).filter((n) => !known.has(n));
+}
+
 export { sql };

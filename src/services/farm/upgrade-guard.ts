@@ -3,9 +3,19 @@
  * release brings no migration. A release that does must not change the schema under a server
  * still running the old code, so pending migrations refuse to run while another server's
  * heartbeat is fresh, unless forced (NIMBO_MIGRATE_FORCE=1, `nimbo db migrate --force`).
+ * Once a newer release has migrated the database, a server of an older one refuses to start
+ * on it (its code does not know that schema), as CloudStack refuses a database newer than its code.
  */
 import type { Db } from '../../db/dialect.js';
-import { pendingMigrations } from '../../db/migrate.js';
+import { pendingMigrations, unknownMigrations } from '../../db/migrate.js';
+
+export async function refuseNewerSchema(db: Db, version: string, force: boolean): Promise<void> {
+  if (force) return;
+  const unknown = await unknownMigrations(db);
+  if (!unknown.length) return;
+  throw new Error(`This database was migrated by a newer release than this one (${version}): it has ${unknown.length} migration(s) this release does not know (${unknown.join(', ')}). `
+    + 'Run the release that applied them (see docs/farm.md, rolling upgrades), or force with NIMBO_MIGRATE_FORCE=1.');
+}
 
 export async function refuseMigrationsWhileOthersRun(db: Db, opts: { msid?: string | undefined; downAfterMs: number; force: boolean }): Promise<void> {
   if (opts.force || db.dialect === 'sqlite') return;
