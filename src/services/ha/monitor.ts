@@ -1,6 +1,7 @@
 /**
  * The alert monitor: every few seconds hosts that stopped answering (status Alert or Down)
- * raise ALERT.COMPUTE.HOST, and every `capacity.check.period` ms the capacity figures of
+ * raise ALERT.COMPUTE.HOST and file:// secondary storage whose directory is unusable raises
+ * ALERT.STORAGE.SECONDARY (and is marked available again when it is back), and every `capacity.check.period` ms the capacity figures of
  * listCapacity are compared with CloudStack's notification thresholds (cluster settings may
  * be overridden per cluster). Repeats are bounded by `alert.wait` in AlertService.
  */
@@ -10,6 +11,7 @@ import type { Services } from '../index.js';
 import type { CapacityItem } from '../infra/capacity.service.js';
 import { ConfigService } from '../config/config.service.js';
 import { ALERT } from './alert-types.js';
+import { storageDirProblem } from '../../util/storage-dir.js';
 import type { AlertService } from './alert.service.js';
 
 /** Capacity type → [threshold setting, level it is checked at, alert type]. */
@@ -55,6 +57,7 @@ export class AlertMonitor {
       // One server of a farm raises alerts (the lease's holder), so each is raised once.
       if (!(await this.services.leases.holds('alerts'))) return;
       await this.hosts();
+      await this.secondaryStorage();
       const period = (await this.services.config.getNumber('capacity.check.period')) || 300_000;
       if (Date.now() - this.lastCapacity >= period) {
         this.lastCapacity = Date.now();
@@ -76,6 +79,27 @@ export class AlertMonitor {
         type: ALERT.HOST, key: `host:${h.id}`, subject: `Host ${h.name} (${h.private_ip ?? 'no address'}) is ${h.status === 'Down' ? 'down' : 'not responding'}`,
         body: `The agent of host ${h.name} has not answered within ping.interval × ping.timeout; the host is ${h.status}.`,
         zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id,
+      });
+    }
+  }
+
+  /** Secondary storage outages: a store whose directory is gone or unwritable (operations on it fail meanwhile). */
+  async secondaryStorage(): Promise<void> {
+    const k = this.db.kysely;
+    const stores = await k.selectFrom('image_stores').select(['id', 'name', 'path', 'zone_id', 'outage_since']).where('removed', 'is', null).where('path', 'is not', null).execute();
+    for (const st of stores) {
+      const problem = await storageDirProblem(st.path!);
+      if (problem === null) {
+        if (st.outage_since === null) continue;
+        const r = await k.updateTable('image_stores').set({ outage_since: null, outage_reason: null }).where('id', '=', st.id).where('outage_since', '=', st.outage_since).executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) continue;
+        await this.alerts.raise({ type: ALERT.SECONDARY_STORAGE, key: `store-back:${st.id}`, zoneId: st.zone_id, subject: `Secondary storage ${st.name} is available again`, body: `${st.path} is usable again: template, ISO and snapshot operations work again.` });
+        continue;
+      }
+      if (st.outage_since === null) await k.updateTable('image_stores').set({ outage_since: Date.now(), outage_reason: problem.slice(0, 255) }).where('id', '=', st.id).where('outage_since', 'is', null).execute();
+      await this.alerts.raise({
+        type: ALERT.SECONDARY_STORAGE, key: `store:${st.id}`, zoneId: st.zone_id, subject: `Secondary storage ${st.name} is not available`,
+        body: `${problem}. Running guests are not affected; template, ISO and snapshot operations in its zone fail until it is back.`,
       });
     }
   }

@@ -1,12 +1,15 @@
 /**
  * Secondary storage (image stores) per zone. `file://` stores are local directories that
  * the template area writes into; `nfs://` stores are recorded. By default a zone has at most
- * one store (`secondary.storage.per.zone.max`).
+ * one store (`secondary.storage.per.zone.max`). A file:// store whose directory is gone or
+ * unwritable is unavailable (a secondary storage outage): every operation that reads or writes
+ * it fails with a clear error until it is back, and the alert monitor raises the alert.
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/dialect.js';
 import { insertId, likeInsensitive, likePattern } from '../../db/dialect.js';
-import { paramError } from '../../api/errors.js';
+import { CloudError, paramError } from '../../api/errors.js';
+import { storageDirProblem } from '../../util/storage-dir.js';
 import type { Caller } from '../caller.js';
 import type { ConfigService } from '../config/config.service.js';
 import type { Page } from '../paging.js';
@@ -89,6 +92,24 @@ export class ImageStoreService {
     if (f.readonly !== undefined) q = q.where('i.readonly', '=', f.readonly ? 1 : 0);
     if (f.keyword) q = q.where('i.name', likeInsensitive(this.db.dialect), likePattern(f.keyword));
     return page.run(q.orderBy('i.id'));
+  }
+
+  /**
+   * Secondary storage outage check, before an operation touches the store: throws
+   * ResourceUnavailable ("Secondary storage … is not available: …") and records the outage
+   * when a file:// store's directory cannot be used (the alert monitor raises the alert, and
+   * marks the store available again once it is back); a store without a local directory is not checked.
+   */
+  async requireAvailable(storeId: number): Promise<void> {
+    const k = this.db.kysely;
+    const st = await k.selectFrom('image_stores').select(['id', 'name', 'path', 'outage_since']).where('id', '=', storeId).executeTakeFirst();
+    if (!st?.path) return;
+    const problem = await storageDirProblem(st.path);
+    if (problem === null) return;
+    if (st.outage_since === null) {
+      await k.updateTable('image_stores').set({ outage_since: Date.now(), outage_reason: problem.slice(0, 255) }).where('id', '=', st.id).where('outage_since', 'is', null).execute();
+    }
+    throw new CloudError('ResourceUnavailable', `Secondary storage ${st.name} is not available: ${problem}`);
   }
 
   /** The zone's image store (the oldest writable one), or undefined when it has none yet. */

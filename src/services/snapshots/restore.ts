@@ -38,10 +38,17 @@ export class SnapshotRestoreService {
     return s;
   }
 
+  /** The secondary storage holding the snapshot's backup must be reachable (an outage fails the operation clearly). */
+  private async backupReachable(snapshotId: number): Promise<void> {
+    const refs = await this.db.kysely.selectFrom('snapshot_store_refs').select('store_id').distinct().where('snapshot_id', '=', snapshotId).where('removed', 'is', null).execute();
+    for (const r of refs) await this.services.imageStores.requireAvailable(r.store_id);
+  }
+
   /** createVolume with snapshotid, request half: the Allocated DATADISK of the snapshot's size, owner and zone. */
   async allocateVolume(caller: Caller, p: { snapshotId: number; name?: string | undefined; zoneId?: number | undefined }): Promise<{ id: number; uuid: string }> {
     const s = await this.backedUp(caller, p.snapshotId);
     if (p.zoneId !== undefined && p.zoneId !== s.zone_id) throw paramError('A volume from a snapshot is created in the snapshot\'s zone');
+    await this.backupReachable(s.id);
     const orig = await this.db.kysely.selectFrom('volumes').select(['disk_offering_id']).where('id', '=', s.volume_id).executeTakeFirstOrThrow();
     const id = await this.db.kysely.transaction().execute((trx) => this.services.volumes.allocate(trx, caller, {
       accountId: s.account_id, domainId: s.domain_id, zoneId: s.zone_id, size: Number(s.size), diskOfferingId: orig.disk_offering_id, name: p.name,
@@ -54,6 +61,7 @@ export class SnapshotRestoreService {
   async restoreVolume(caller: Caller, volumeId: number, snapshotId: number): Promise<void> {
     const k = this.db.kysely;
     const s = await this.backedUp(caller, snapshotId);
+    await this.backupReachable(s.id);
     const chain = await this.snapshots.chainPaths(s.id);
     const v = await k.selectFrom('volumes').selectAll().where('id', '=', volumeId).executeTakeFirstOrThrow();
     const orig = await k.selectFrom('volumes as v').leftJoin('storage_pools as p', 'p.id', 'v.pool_id')
@@ -87,6 +95,7 @@ export class SnapshotRestoreService {
     if (p.snapshotid !== undefined) {
       const s = await this.backedUp(caller, p.snapshotid);
       if (p.zoneid !== undefined && p.zoneid !== s.zone_id) throw paramError('A template from a snapshot is created in the snapshot\'s zone');
+      await this.backupReachable(s.id);
       owner = { accountId: s.account_id, domainId: s.domain_id, zoneId: s.zone_id, size: Number(s.size), hypervisor: await this.hypervisorOf(s.volume_id) };
     } else {
       const v = await this.snapshots.volumeFor(caller, p.volumeid!);
@@ -102,6 +111,7 @@ export class SnapshotRestoreService {
     await this.services.guestOs.get(p.ostypeid);
     const store = await this.services.imageStores.imageStoreForZone(owner.zoneId);
     if (!store) throw new CloudError('InvalidState', 'There is no secondary storage in the zone to hold the template');
+    await this.services.imageStores.requireAvailable(store.id);
     const uuid = randomUUID();
     const id = await this.db.kysely.transaction().execute(async (trx) => {
       // The template count as registerTemplate keeps it (deleteTemplate gives it back); templates are not counted as secondary storage yet.
@@ -129,8 +139,10 @@ export class SnapshotRestoreService {
     const k = this.db.kysely;
     const t = await k.selectFrom('templates').selectAll().where('id', '=', templateId).executeTakeFirstOrThrow();
     const ref = await k.selectFrom('template_store_refs as r').innerJoin('image_stores as i', 'i.id', 'r.image_store_id')
-      .select(['r.id', 'r.zone_id', 'i.url', 'i.path']).where('r.template_id', '=', templateId).executeTakeFirstOrThrow();
+      .select(['r.id', 'r.zone_id', 'r.image_store_id', 'i.url', 'i.path']).where('r.template_id', '=', templateId).executeTakeFirstOrThrow();
     try {
+      await this.services.imageStores.requireAvailable(ref.image_store_id);
+      if ('snapshotId' in source) await this.backupReachable(source.snapshotId);
       let host: number;
       let from: { chain: string[] } | { volumePath: string };
       if ('snapshotId' in source) {

@@ -80,6 +80,7 @@ export class SnapshotService {
     if (v.state !== 'Ready' || v.path === null) throw new CloudError('InvalidState', `VolumeId: ${v.uuid} is not in Ready state but ${v.state}. Cannot take snapshot.`);
     const store = await this.services.imageStores.imageStoreForZone(v.zone_id);
     if (!store) throw new CloudError('InvalidState', 'There is no secondary storage in the volume\'s zone to back the snapshot up to');
+    await this.services.imageStores.requireAvailable(store.id);
     const vm = v.vm_id === null ? undefined : await this.db.kysely.selectFrom('vm_instances').select('name').where('id', '=', v.vm_id).executeTakeFirst();
     const at = p.at ?? Date.now();
     const uuid = randomUUID();
@@ -122,6 +123,7 @@ export class SnapshotService {
       state = await snapshotTransition(k, id, state, 'BackupToSecondary');
       const store = await this.services.imageStores.imageStoreForZone(s.zone_id);
       if (!store) throw new CloudError('InvalidState', 'The zone has no secondary storage any more');
+      await this.services.imageStores.requireAvailable(store.id);
       const parent = await this.parentFor(s, store.id);
       const backup = await this.hosts.send(hostId, {
         type: 'BackupSnapshot', snapshotUuid: s.uuid, primaryPath: primary.path, storeUrl: store.url,

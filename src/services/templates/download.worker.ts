@@ -77,10 +77,12 @@ export class DownloadWorker {
     if (Number(claimed.numUpdatedRows) !== 1) return;
     const ref = await k.selectFrom('template_store_refs').selectAll().where('id', '=', refId).executeTakeFirstOrThrow();
     const t = await k.selectFrom('templates').selectAll().where('id', '=', ref.template_id).executeTakeFirstOrThrow();
-    const store = await k.selectFrom('image_stores').select(['path']).where('id', '=', ref.image_store_id).executeTakeFirstOrThrow();
+    const store = await k.selectFrom('image_stores').select(['id', 'path']).where('id', '=', ref.image_store_id).executeTakeFirstOrThrow();
     const ev = (type: string, description: string, level: 'INFO' | 'ERROR' = 'INFO', trx?: typeof k) => this.services.events.record({ type, description, level, userId: SYSTEM_USER_ID, accountId: t.account_id, domainId: t.domain_id, resourceType: 'VirtualMachineTemplate', resourceUuid: t.uuid }, trx);
     try {
       if (!store.path) throw new Error('The image store has no local directory');
+      // Before mkdir: creating the directories again would hide a store that is gone (an outage).
+      await this.services.imageStores.requireAvailable(store.id);
       const dir = join(store.path, t.is_iso ? 'iso' : 'template', 'tmpl', String(t.account_id), String(t.id));
       await mkdir(dir, { recursive: true });
       const dest = join(dir, `${randomUUID()}.${t.format.toLowerCase()}`);

@@ -26,11 +26,12 @@ export class TemplateExtractService {
     if (mode.toUpperCase() !== 'HTTP_DOWNLOAD') throw paramError('Please specify a valid extract Mode; only HTTP_DOWNLOAD is supported');
     const t = await this.templates.getOwned(caller, id, iso);
     if (t.extractable !== 1 && !isAnyAdmin(caller)) throw permissionDenied(`The ${iso ? 'ISO' : 'template'} ${t.name} is not extractable`);
-    let q = this.db.kysely.selectFrom('template_store_refs as r').innerJoin('zones as z', 'z.id', 'r.zone_id').select(['r.id', 'z.uuid as zone_uuid', 'z.name as zone_name'])
+    let q = this.db.kysely.selectFrom('template_store_refs as r').innerJoin('zones as z', 'z.id', 'r.zone_id').select(['r.id', 'r.image_store_id', 'z.uuid as zone_uuid', 'z.name as zone_name'])
       .where('r.template_id', '=', t.id).where('r.download_state', '=', 'DOWNLOADED').where('r.removed', 'is', null);
     if (zoneId !== undefined) q = q.where('r.zone_id', '=', zoneId);
     const ref = await q.orderBy('r.id').executeTakeFirst();
     if (!ref) throw paramError(`The ${iso ? 'ISO' : 'template'} is not ready in the specified zone`);
+    await this.templates.storeAvailable(ref.image_store_id);
     const token = randomBytes(24).toString('hex');
     const now = Date.now();
     const ttl = (await this.config.getNumber('extract.url.expiration.interval')) || 14400;

@@ -93,6 +93,8 @@ export class TemplateSharingService {
     if (existing && existing.download_state !== 'DOWNLOAD_ERROR') return existing.id;
     const store = await this.db.kysely.selectFrom('image_stores').select('id').where('zone_id', '=', destZoneId).where('removed', 'is', null).orderBy('id').executeTakeFirst();
     if (!store) throw paramError('Failed to find a secondary storage in the destination zone');
+    await this.services.imageStores.requireAvailable(src.image_store_id);
+    await this.services.imageStores.requireAvailable(store.id);
     const refId = await this.db.kysely.transaction().execute(async (trx) => {
       if (existing) await trx.updateTable('template_store_refs').set({ removed: Date.now() }).where('id', '=', existing.id).execute();
       const r = await this.templates.addRef(trx, t.id, destZoneId, store.id, src.id);

@@ -104,6 +104,11 @@ export class TemplateService {
     });
   }
 
+  /** Throws the clear "Secondary storage … is not available" error during a secondary storage outage. */
+  async storeAvailable(storeId: number): Promise<void> {
+    await this.services.imageStores.requireAvailable(storeId);
+  }
+
   /** zoneid -1/absent: every zone with secondary storage. */
   private async targetZones(zoneId: number | undefined): Promise<Array<{ zoneId: number; storeId: number }>> {
     let q = this.db.kysely.selectFrom('image_stores').select(['id', 'zone_id']).where('removed', 'is', null).where('zone_id', 'is not', null).orderBy('id');
@@ -111,6 +116,7 @@ export class TemplateService {
     const seen = new Map<number, number>();
     for (const s of await q.execute()) if (!seen.has(s.zone_id!)) seen.set(s.zone_id!, s.id);
     if (zoneId !== undefined && seen.size === 0) throw paramError('Failed to find a secondary storage in the specified zone');
+    for (const storeId of seen.values()) await this.services.imageStores.requireAvailable(storeId);
     return [...seen].map(([z, s]) => ({ zoneId: z, storeId: s }));
   }
 

@@ -202,8 +202,9 @@ export class VolumeOps {
       const vm = await loadVm(this.db, v.vm_id);
       if (vm.state !== 'Stopped') throw new CloudError('InvalidState', `Unable to extract volume ${v.name}: its VM ${vm.instance_name} is not stopped`);
     }
-    const store = await this.db.kysely.selectFrom('image_stores').select(['path']).where('zone_id', '=', zoneId).where('removed', 'is', null).where('path', 'is not', null).orderBy('id').executeTakeFirst();
+    const store = await this.db.kysely.selectFrom('image_stores').select(['id', 'path']).where('zone_id', '=', zoneId).where('removed', 'is', null).where('path', 'is not', null).orderBy('id').executeTakeFirst();
     if (!store?.path) throw new CloudError('ResourceUnavailable', 'The zone has no secondary storage to extract the volume to');
+    await this.services.imageStores.requireAvailable(store.id);
     const extractUuid = randomUUID();
     const destPath = join(store.path, 'volumes', String(v.account_id), v.uuid, `${extractUuid}.img`);
     const at = await this.hostFor(v);
