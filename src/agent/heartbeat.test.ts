@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HEARTBEAT_DIR, readHeartbeat, writeHeartbeat } from './heartbeat.js';
@@ -27,6 +27,20 @@ describe('heartbeats on shared primary storage', () => {
     } finally {
       rmSync(a, { recursive: true, force: true });
       rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  it('never makes a vanished pool directory again (that would hide a storage outage)', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'nimbo-hb-'));
+    try {
+      const gone = join(a, 'pool');
+      assert.equal(await writeHeartbeat([gone], HOST), 0);
+      assert.equal(existsSync(gone), false);
+      mkdirSync(gone);
+      assert.equal(await writeHeartbeat([gone], HOST), 1);
+      assert.equal(await writeHeartbeat([gone], HOST), 1, 'an existing heartbeat directory is fine');
+    } finally {
+      rmSync(a, { recursive: true, force: true });
     }
   });
 });

@@ -23,7 +23,11 @@ export async function writeHeartbeat(pools: string[], hostUuid: string, now = Da
   await Promise.all(pools.map(async (pool) => {
     try {
       const f = file(pool, hostUuid);
-      await mkdir(join(pool, HEARTBEAT_DIR), { recursive: true });
+      // Not recursive: a pool directory that vanished (a storage outage) must stay gone, not be
+      // made again empty, which would hide the outage from the pool checks (pool-health.ts).
+      await mkdir(join(pool, HEARTBEAT_DIR)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
       await writeFile(`${f}.tmp`, String(now));
       await rename(`${f}.tmp`, f);
       ok++;

@@ -5,11 +5,13 @@
  * ALERT.STORAGE.MISC alert is raised and e-mailed, the planner places new disks on pool B,
  * HA does not try to restart anything while A is Down and a start says why it cannot work.
  * When A is back its HA-enabled VMs run again (once: every agent is asked), the non-HA VM and
- * a VM its owner had stopped stay Stopped, and the non-HA one starts on request.
+ * a VM its owner had stopped stay Stopped, and the non-HA one starts on request. Last, a host
+ * whose agent checks the directories (`--pool-heartbeat`) sees pool B's directory vanish: B is
+ * Down until the directory is back.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
@@ -113,6 +115,21 @@ for (const dialect of dialectsUnderTest()) {
       for (const v of [vm.ha1, vm.ha2]) assert.equal(running.get(v.name)?.length, 1, `${v.name} runs on exactly one host`);
       await s.admin.jobOk('startVirtualMachine', { id: vm.plain.id });
       assert.equal(await state(vm.plain.id), 'Running');
+    });
+
+    it('an agent that checks directories reports a pool whose directory is gone: Down until it is back', async () => {
+      cloud.agentArgs = ['--pool-heartbeat'];
+      await cloud.addAgent(1);
+      renameSync(poolBDir, `${poolBDir}.away`);
+      try {
+        await until('pool B Down', async () => (await poolState(poolB)) === 'Down', 20_000);
+        const row = await s.app.db.kysely.selectFrom('storage_pool_host_outages as o').innerJoin('storage_pools as p', 'p.id', 'o.pool_id').select('o.reason').where('p.uuid', '=', poolB).executeTakeFirstOrThrow();
+        assert.match(String(row.reason), /does not exist$/);
+        assert.equal(await poolState(poolA), 'Up');
+      } finally {
+        renameSync(`${poolBDir}.away`, poolBDir);
+      }
+      await until('pool B Up', async () => (await poolState(poolB)) === 'Up', 20_000);
     });
   });
 }
