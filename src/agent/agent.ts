@@ -136,7 +136,8 @@ export class HostConnection {
         return;
       case 'command': {
         const body = await dispatch(this.driver, m.cmd, {
-          openConsole: (channel, address) => openConsoleRelay({ serverUrl: this.url, ca: this.o.ca, channel, address }),
+          // A farm server whose console proxy serves the viewer may be another than ours (dialBack).
+          openConsole: (channel, address, dialBack) => openConsoleRelay({ serverUrl: dialBack ?? this.url, ca: this.o.ca, channel, address }),
         });
         this.send(ws, { t: 'answer', seq: m.seq, body });
         return;

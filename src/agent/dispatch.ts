@@ -7,8 +7,8 @@ import { readHeartbeat } from './heartbeat.js';
 
 /** What a command may need beyond the driver: the agent connection's own capabilities. */
 export interface DispatchContext {
-  /** Relays a console session from the VNC server at `address` over a channel to the server. */
-  openConsole?(channel: string, address: { host: string; port: number }): Promise<void>;
+  /** Relays a console session from the VNC server at `address` over a channel to the server (or to `dialBack`). */
+  openConsole?(channel: string, address: { host: string; port: number }, dialBack?: string): Promise<void>;
 }
 
 export async function dispatch(d: HypervisorDriver, cmd: AgentCommand, ctx: DispatchContext = {}): Promise<AnswerBody> {
@@ -113,7 +113,7 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
     case 'OpenConsole': {
       if (!ctx.openConsole) throw new Error('this agent cannot relay consoles');
       if (!d.consoleAddress) throw new Error('this host\'s driver has no VM console yet');
-      await ctx.openConsole(c.channel, await d.consoleAddress(c.instanceName));
+      await ctx.openConsole(c.channel, await d.consoleAddress(c.instanceName), c.dialBack);
       return {};
     }
     case 'QuerySimulator':

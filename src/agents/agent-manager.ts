@@ -80,6 +80,11 @@ export class AgentManager {
     return this.boundPort;
   }
 
+  /** True when agents must connect with TLS (wss://). */
+  get tls(): boolean {
+    return this.o.tls !== undefined;
+  }
+
   get connectedCount(): number {
     return this.sessions.size;
   }

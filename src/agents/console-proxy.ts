@@ -3,8 +3,11 @@
  * `/client/console/websocket?token=…` on the API port; the token is checked and consumed
  * before the upgrade (a bad one gets a plain HTTP 401, never a socket), the VM's host agent is
  * asked to relay its loopback VNC server over a dial-back WebSocket (`OpenConsole`), and the
- * two WebSockets are joined byte for byte. Sessions end on either side closing, on
- * `consoleproxy.session.timeout` ms without traffic, or when the server stops.
+ * two WebSockets are joined byte for byte. When another server of the farm holds the host's
+ * agent, the command travels there (`/internal/agent-command`) and the agent dials back to this
+ * server's agent port (`dialBack`). Sessions end on either side closing, on
+ * `consoleproxy.session.timeout` ms without traffic, when the proxy is stopped or rebooted
+ * (`closeProxy`), or when the server stops. Each opening and closing reports the proxy's load.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -31,10 +34,12 @@ export class ConsoleProxy {
   /** Channel secret → the waiter for the agent's dial-back WebSocket. */
   private readonly channels = new Map<string, (ws: WebSocket) => void>();
   private readonly live = new Set<WebSocket>();
+  /** Joined sessions: id → its proxy and how to end it. */
+  private readonly sessions = new Map<number, { proxyId: number; end: () => void }>();
 
   constructor(
     private readonly agents: AgentManager, private readonly consoles: ConsoleService, private readonly config: ConfigService,
-    private readonly log: Logger, private readonly msid: string,
+    private readonly log: Logger, private readonly msid: string, private readonly reportLoad: (proxyId: number) => Promise<void>,
   ) {
     agents.onConsoleChannel((ws, channel) => {
       const take = this.channels.get(channel);
@@ -54,6 +59,17 @@ export class ConsoleProxy {
       // Nothing else on the API port speaks WebSocket.
       if (server.listenerCount('upgrade') === 1) reject(socket, 404, 'Not Found', 'no WebSocket here');
     });
+  }
+
+  /** Ends every session of one proxy of this server (stopSystemVm, rebootSystemVm). */
+  closeProxy(proxyId: number): number {
+    let n = 0;
+    for (const s of [...this.sessions.values()]) {
+      if (s.proxyId !== proxyId) continue;
+      s.end();
+      n++;
+    }
+    return n;
   }
 
   /** Ends every session (server shutdown). */
@@ -98,7 +114,9 @@ export class ConsoleProxy {
       timer = setTimeout(() => rejectP(new Error(`the host did not open the console within ${CHANNEL_WAIT_MS} ms`)), CHANNEL_WAIT_MS);
     });
     try {
-      const answer = await this.agents.send(t.hostId, { type: 'OpenConsole', instanceName: t.instanceName, channel }, { timeoutMs: CHANNEL_WAIT_MS });
+      // An agent connected to another server of the farm dials back here rather than to its own server.
+      const dialBack = this.agents.isConnected(t.hostId) ? {} : { dialBack: t.agentUrl };
+      const answer = await this.agents.send(t.hostId, { type: 'OpenConsole', instanceName: t.instanceName, channel, ...dialBack }, { timeoutMs: CHANNEL_WAIT_MS });
       if (!answer.result) throw new Error(answer.details);
       return await arrived;
     } finally {
@@ -117,13 +135,15 @@ export class ConsoleProxy {
       idle = setTimeout(end, idleMs);
     };
     let ended = false;
-    function end(): void {
+    const end = (): void => {
       if (ended) return;
       ended = true;
       clearTimeout(idle);
+      this.sessions.delete(t.sessionId);
       viewer.close();
       vnc.close();
-    }
+    };
+    this.sessions.set(t.sessionId, { proxyId: t.proxyId, end });
     relay(viewer, vnc, touch);
     relay(vnc, viewer, touch);
     vnc.resume();
@@ -134,8 +154,10 @@ export class ConsoleProxy {
         end();
       });
     }
-    viewer.once('close', () => void this.consoles.release(t.sessionId).catch((err) => this.log.warn({ err }, 'console: ending a session failed')));
+    viewer.once('close', () => void this.consoles.release(t.sessionId).then(() => this.reportLoad(t.proxyId))
+      .catch((err) => this.log.warn({ err }, 'console: ending a session failed')));
     touch();
+    void this.reportLoad(t.proxyId).catch((err) => this.log.warn({ err }, 'console: reporting the proxy load failed'));
   }
 }
 

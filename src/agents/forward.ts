@@ -49,45 +49,68 @@ export class AgentForwarder {
     const h = await this.db.kysely.selectFrom('hosts').select('mgmt_server_id').where('id', '=', hostId).executeTakeFirst();
     const owner = h?.mgmt_server_id;
     if (!owner || owner === this.farm.msid) return undefined;
-    const peer = (await this.alive()).find((r) => r.msid === owner);
+    const out = await this.call<{ answer?: AnswerBody }>(owner, PATH, { hostId, timeoutMs, cmd }, timeoutMs, `${cmd.type} for host ${hostId}`);
+    if (out === undefined) return undefined;
+    if (out.answer) return out.answer;
+    throw new CloudError('ResourceUnavailable', `Forwarding ${cmd.type} to management server ${owner} gave no answer`);
+  }
+
+  /**
+   * Posts a signed request to live peer `msid`'s internal `path` and returns its JSON answer;
+   * undefined when that server is not alive (or publishes no internal URL). An `error` answer
+   * is thrown as the CloudError it names.
+   */
+  async call<T>(msid: string, path: string, payload: Record<string, unknown>, timeoutMs: number, what: string): Promise<T | undefined> {
+    const peer = (await this.alive()).find((r) => r.msid === msid);
     if (!peer?.internal_url || !peer.internal_key) return undefined;
-    const body = JSON.stringify({ from: this.farm.msid, ts: Date.now(), hostId, timeoutMs, cmd } satisfies Forwarded);
+    const body = JSON.stringify({ ...payload, from: this.farm.msid, ts: Date.now() });
     let res: Response;
     try {
-      res = await fetch(`${peer.internal_url}${PATH}`, {
+      res = await fetch(`${peer.internal_url}${path}`, {
         method: 'POST', body, headers: { 'content-type': 'text/plain', 'x-nimbo-signature': sign(peer.internal_key, body) },
         signal: AbortSignal.timeout(timeoutMs + 10_000),
       });
     } catch (err) {
-      throw new CloudError('ResourceUnavailable', `Host ${hostId} is connected to management server ${peer.name} (${peer.service_ip}), which could not be reached: ${err instanceof Error ? err.message : err}`);
+      throw new CloudError('ResourceUnavailable', `${what}: management server ${peer.name} (${peer.service_ip}) could not be reached: ${err instanceof Error ? err.message : err}`);
     }
-    const out = (await res.json().catch(() => ({}))) as { answer?: AnswerBody; error?: { kind: ErrorKind; message: string } };
-    if (out.answer) return out.answer;
-    throw new CloudError(out.error?.kind ?? 'ResourceUnavailable', out.error?.message ?? `Forwarding ${cmd.type} to management server ${peer.name} failed (HTTP ${res.status})`);
+    const out = (await res.json().catch(() => ({}))) as T & { error?: { kind: ErrorKind; message: string } };
+    if (out.error || !res.ok) throw new CloudError(out.error?.kind ?? 'ResourceUnavailable', out.error?.message ?? `${what}: management server ${peer.name} answered HTTP ${res.status}`);
+    return out;
   }
 
-  /** The receiving end, beside the API on the same port. */
-  registerRoute(http: FastifyInstance, runLocal: (hostId: number, cmd: AgentCommand, timeoutMs: number) => Promise<AnswerBody>): void {
-    http.post(PATH, async (req, reply) => {
+  /**
+   * Serves a signed internal `path` (beside the API on the same port): the body is checked
+   * against this server's key and clock before `run` sees it; a thrown error is answered as
+   * `{ error: { kind, message } }`.
+   */
+  route(http: FastifyInstance, path: string, run: (m: Record<string, unknown>) => Promise<Record<string, unknown>>): void {
+    http.post(path, async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
       const given = String(req.headers['x-nimbo-signature'] ?? '');
       const want = sign(this.farm.internalKey, body);
       if (given.length !== want.length || !timingSafeEqual(Buffer.from(given), Buffer.from(want))) return reply.code(401).send({ error: { kind: 'Unauthorized', message: 'bad signature' } });
-      let m: Forwarded;
+      let m: Record<string, unknown>;
       try {
-        m = JSON.parse(body) as Forwarded;
+        m = JSON.parse(body) as Record<string, unknown>;
       } catch {
         return reply.code(400).send({ error: { kind: 'ParamError', message: 'malformed body' } });
       }
-      if (!(Math.abs(Date.now() - m.ts) <= SKEW_MS) || !Number.isInteger(m.hostId) || !m.cmd || typeof m.cmd.type !== 'string') {
-        return reply.code(400).send({ error: { kind: 'ParamError', message: 'stale or malformed request' } });
-      }
+      if (!(Math.abs(Date.now() - Number(m['ts'])) <= SKEW_MS)) return reply.code(400).send({ error: { kind: 'ParamError', message: 'stale or malformed request' } });
       try {
-        return { answer: await runLocal(m.hostId, m.cmd, Math.min(Math.max(1000, Number(m.timeoutMs) || 120_000), 3_600_000)) };
+        return await run(m);
       } catch (err) {
         const kind: ErrorKind = err instanceof CloudError ? err.kind : 'Internal';
         return reply.code(200).send({ error: { kind, message: err instanceof Error ? err.message : String(err) } });
       }
+    });
+  }
+
+  /** The receiving end of forwarded agent commands. */
+  registerRoute(http: FastifyInstance, runLocal: (hostId: number, cmd: AgentCommand, timeoutMs: number) => Promise<AnswerBody>): void {
+    this.route(http, PATH, async (raw) => {
+      const m = raw as unknown as Forwarded;
+      if (!Number.isInteger(m.hostId) || !m.cmd || typeof m.cmd.type !== 'string') throw new CloudError('ParamError', 'malformed agent command');
+      return { answer: await runLocal(m.hostId, m.cmd, Math.min(Math.max(1000, Number(m.timeoutMs) || 120_000), 3_600_000)) };
     });
   }
 }

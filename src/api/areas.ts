@@ -19,6 +19,7 @@ import { USAGE_COMMANDS } from './commands/usage/index.js';
 import { QUOTA_COMMANDS } from './commands/quota/index.js';
 import { METRICS_COMMANDS } from './commands/metrics/index.js';
 import { CONSOLE_COMMANDS } from './commands/console/index.js';
+import { SYSTEM_VM_COMMANDS } from './commands/systemvms/index.js';
 import { VPN_COMMANDS } from './commands/vpn/index.js';
 
-export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['routers', ROUTERS_COMMANDS], ['vpn', VPN_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS], ['alerts', ALERTS_COMMANDS], ['metrics', METRICS_COMMANDS], ['usage', USAGE_COMMANDS], ['quota', QUOTA_COMMANDS], ['console', CONSOLE_COMMANDS]];
+export const COMMAND_AREAS: Array<[area: string, commands: AnyCommand[]]> = [['core', CORE_COMMANDS], ['infra', INFRA_COMMANDS], ['hosts', HOST_COMMANDS], ['offerings', OFFERINGS_COMMANDS], ['templates', TEMPLATES_COMMANDS], ['limits', LIMITS_COMMANDS], ['sshkeys', SSHKEYS_COMMANDS], ['groups', GROUPS_COMMANDS], ['networks', NETWORKS_COMMANDS], ['securitygroups', SECURITY_GROUPS_COMMANDS], ['vms', VMS_COMMANDS], ['routers', ROUTERS_COMMANDS], ['vpn', VPN_COMMANDS], ['volumes', VOLUMES_COMMANDS], ['snapshots', SNAPSHOTS_COMMANDS], ['alerts', ALERTS_COMMANDS], ['metrics', METRICS_COMMANDS], ['usage', USAGE_COMMANDS], ['quota', QUOTA_COMMANDS], ['console', CONSOLE_COMMANDS], ['systemvms', SYSTEM_VM_COMMANDS]];

@@ -33,7 +33,7 @@ export const ENTITY_TABLES = {
   OsCategory: 'guest_os_categories',
   VirtualMachine: 'vm_instances',
   DomainRouter: 'vm_instances',
-  SystemVm: 'vm_instances',
+  SystemVm: 'console_proxies',
   Volume: 'volumes',
   Snapshot: 'snapshots',
   SnapshotPolicy: 'snapshot_policies',

@@ -172,8 +172,10 @@ export type AgentCommand =
    * (`HypervisorDriver.consoleAddress`) and dials back to the agent port at `/console` with
    * `channel` (a one-time secret) in the `x-nimbo-console-channel` header; the server then
    * relays that WebSocket's binary frames to and from the viewer. Answers once both ends are open.
+   * `dialBack` (`ws(s)://host:port` of another server's agent port) is set when the viewer's
+   * console proxy runs on a farm server other than the one this agent is connected to.
    */
-  | { type: 'OpenConsole'; instanceName: string; channel: string }
+  | { type: 'OpenConsole'; instanceName: string; channel: string; dialBack?: string }
   | { type: 'ConfigureSimulator'; mocks: SimulatorMock[] }
   /** Simulator hosts only: what the simulated hypervisor holds (VM specs with NICs, applied router documents), for tests. */
   | { type: 'QuerySimulator'; instanceName?: string }

@@ -22,8 +22,34 @@ export interface ConsoleSessionsTable {
   /** The management server whose proxy serves (served) the viewer. */
   msid: string | null;
   client_address: string | null;
+  /** The console proxy (`console_proxies`) the session was assigned to (null before migration 0023). */
+  proxy_id: number | null;
+}
+
+/**
+ * A console proxy (CloudStack's `console_proxy` system VM, named `v-<id>-VM`): the proxy that runs
+ * inside management server `msid`, serving the VMs of zone `zone_id`.
+ */
+export interface ConsoleProxiesTable {
+  id: Generated<number>;
+  uuid: string;
+  name: string;
+  msid: string;
+  zone_id: number;
+  /** What an administrator asked: Running (accepts viewers) or Stopped (refuses them). */
+  state: 'Running' | 'Stopped';
+  /** Where browsers reach this proxy: `http(s)://host[:port]`, no path. */
+  public_url: string;
+  /** Where agents dial back with a VM's display: the server's agent port, `ws(s)://host:port`. */
+  agent_url: string;
+  /** Viewer sessions the proxy last reported (load scan, and each session opening or closing). */
+  active_sessions: number;
+  last_load_scan: number | null;
+  created: number;
+  removed: number | null;
 }
 
 export interface ConsoleTables {
   console_sessions: ConsoleSessionsTable;
+  console_proxies: ConsoleProxiesTable;
 }

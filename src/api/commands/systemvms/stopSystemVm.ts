@@ -1,0 +1,19 @@
+import { defineCommand, objectOf } from '../../define-command.js';
+import { p } from '../../params.js';
+import { systemVmResponse, toSystemVm } from '../../responses/systemvm.js';
+import { SYSTEM_VM_ROLES, prepareSystemVm, systemVmId } from './systemvm-common.js';
+
+export default defineCommand({
+  name: 'stopSystemVm',
+  description: 'Stops a console proxy (PROXY.STOP): its viewer sessions end and its WebSocket endpoint refuses new ones until it starts again.',
+  roles: [...SYSTEM_VM_ROLES],
+  async: true,
+  event: 'PROXY.STOP',
+  instanceType: 'SystemVm',
+  params: { ...systemVmId, forced: p.boolean({ doc: 'Force the action (sessions end at once either way)' }) },
+  response: objectOf(systemVmResponse),
+  prepare: prepareSystemVm,
+  async handler(ctx, q) {
+    return toSystemVm(await ctx.services.consoleProxies.stop(q.id));
+  },
+});
