@@ -168,5 +168,5 @@ export const SETTINGS: SettingDef[] = [
   { name: "max.volume.size.gb", category: "Storage", type: 'Long', defaultValue: "2000", scope: ["Global"], description: "Largest size in GB that a custom-size volume may have", dynamic: true },
   { name: "multicast.throttling.rate", category: "Network", type: 'Integer', defaultValue: "10", scope: ["Global"], description: "Default multicast rate in megabits per second allowed", dynamic: false },
   { name: "session.timeout", category: "Advanced", type: 'Integer', defaultValue: "30", scope: ["Global"], description: "Minutes of inactivity after which a login session expires", dynamic: false },
-  { name: "consoleproxy.loadscan.interval", category: "Console Proxy", type: 'Integer', defaultValue: "10000", scope: ["Global"], description: "Milliseconds between console proxy load scans", dynamic: false },
+  { name: "consoleproxy.loadscan.interval", category: "Console Proxy", type: 'Integer', defaultValue: "10000", scope: ["Global"], description: "Milliseconds between console proxy load scans: each management server's proxies report their viewer sessions (and register in new zones); read at each scan", dynamic: true },
 ];

@@ -62,13 +62,14 @@ export const CONSOLE_AREA: Area = {
             agentUrl: `${services.agents.tls ? 'wss' : 'ws'}://${address}:${services.agents.port}`,
           };
           await scan();
-          const every = Math.max(100, (await services.config.getNumber('consoleproxy.loadscan.interval')) || 10_000);
+          // Read at each scan, so a changed interval applies from the next one.
+          const every = async () => Math.max(100, (await services.config.getNumber('consoleproxy.loadscan.interval').catch(() => 0)) || 10_000);
           const tick = () => {
-            void scan().catch((err) => log.warn({ err }, 'console proxy load scan failed')).finally(() => {
-              if (timer) (timer = setTimeout(tick, every)).unref();
+            void scan().catch((err) => log.warn({ err }, 'console proxy load scan failed')).then(every).then((ms) => {
+              if (timer) (timer = setTimeout(tick, ms)).unref();
             });
           };
-          (timer = setTimeout(tick, every)).unref();
+          (timer = setTimeout(tick, await every())).unref();
         },
         async stop() {
           const t = timer;

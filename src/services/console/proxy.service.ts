@@ -75,12 +75,14 @@ export class ConsoleProxyService {
       if (z.removed !== null) {
         if (p) await k.updateTable('console_proxies').set({ removed: now, state: 'Stopped' }).where('id', '=', p.id).execute();
       } else if (!p) {
-        const id = await insertId(k, this.db.dialect, 'console_proxies', {
-          uuid: randomUUID(), name: 'v-new-VM', msid, zone_id: z.id, state: 'Running', public_url: ends.publicUrl, agent_url: ends.agentUrl,
-          active_sessions: 0, last_load_scan: null, created: now, removed: null,
+        // CloudStack's VirtualMachineName: console proxies are v-<id>-VM (named in the same transaction).
+        await k.transaction().execute(async (trx) => {
+          const id = await insertId(trx, this.db.dialect, 'console_proxies', {
+            uuid: randomUUID(), name: 'v-new-VM', msid, zone_id: z.id, state: 'Running', public_url: ends.publicUrl, agent_url: ends.agentUrl,
+            active_sessions: 0, last_load_scan: null, created: now, removed: null,
+          });
+          await trx.updateTable('console_proxies').set({ name: `v-${id}-VM` }).where('id', '=', id).execute();
         });
-        // CloudStack's VirtualMachineName: console proxies are v-<id>-VM.
-        await k.updateTable('console_proxies').set({ name: `v-${id}-VM` }).where('id', '=', id).execute();
       } else if (p.public_url !== ends.publicUrl || p.agent_url !== ends.agentUrl) {
         await k.updateTable('console_proxies').set({ public_url: ends.publicUrl, agent_url: ends.agentUrl }).where('id', '=', p.id).execute();
       }
