@@ -88,7 +88,7 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     await logIn(page, base, 'admin', 'password');
     await page.getByRole('link', { name: 'Hosts' }).waitFor();
     const links = await page.getByRole('menu').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
-    for (const href of ['/client/r/hosts', '/client/r/zones', '/client/r/accounts', '/client/r/settings', '/client/r/instances']) assert.ok(links.includes(href), `menu has ${href}`);
+    for (const href of ['/client/r/hosts', '/client/r/zones', '/client/r/accounts', '/client/r/settings', '/client/r/instances', '/client/r/systemvms']) assert.ok(links.includes(href), `menu has ${href}`);
     for (const href of links.filter((h) => h.startsWith('/client/r/'))) {
       await page.goto(`${base}${href}`);
       await page.locator('.ant-table').waitFor();
@@ -114,6 +114,21 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
     await page.getByRole('dialog').getByRole('textbox').fill('77');
     await page.getByRole('button', { name: 'OK' }).click();
     await until('setting saved', async () => (await s.admin.ok('listConfigurations', { name: 'expunge.delay' }))['configuration'][0].value === '77');
+    // System VMs: the server's console proxy in the demo zone, with its sessions; stop and start it from its row.
+    const proxy = await until('the console proxy registered in the demo zone', async () => (await s.admin.ok('listSystemVms', { zoneid: zone['id'] }))['systemvm']?.[0], 30_000);
+    await page.goto(`${base}/client/r/systemvms`);
+    const row = page.locator('.ant-table-row', { hasText: proxy.name });
+    await row.getByText('consoleproxy').waitFor();
+    await row.getByText('Running').waitFor();
+    await page.getByRole('button', { name: `Actions for ${proxy.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Stop' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await until('proxy stopped', async () => (await s.admin.ok('listSystemVms', { id: proxy.id }))['systemvm'][0].state === 'Stopped');
+    await row.getByText('Stopped').waitFor();
+    await page.getByRole('button', { name: `Actions for ${proxy.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Start' }).click();
+    await until('proxy started', async () => (await s.admin.ok('listSystemVms', { id: proxy.id }))['systemvm'][0].state === 'Running');
+    await row.getByText('Running').waitFor();
     await context.close();
   });
 

@@ -232,6 +232,20 @@ export const RESOURCES: Resource[] = [
     columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'publicip', title: 'Public IP' }, { key: 'guestnetworkname', title: 'Network' }, { key: 'hostname', title: 'Host' }, { key: 'account', title: 'Account' }],
   },
   {
+    // Console proxies: one per management server and zone (Nimbo has no secondary storage VM).
+    path: 'systemvms', title: 'System VMs', group: 'Infrastructure', command: 'listSystemVms', adminOnly: true,
+    columns: [
+      { key: 'name', title: 'Name' }, { key: 'systemvmtype', title: 'Type' }, { key: 'state', title: 'State', kind: 'state' },
+      { key: 'activeviewersessions', title: 'Active sessions' }, { key: 'zonename', title: 'Zone' }, { key: 'publicip', title: 'Public address' },
+      { key: 'hostname', title: 'Management server' }, { key: 'agentstate', title: 'Server state', kind: 'state' },
+    ],
+    actions: [
+      { label: 'Stop', command: 'stopSystemVm', fields: [], fixed: byId, when: state('Running'), danger: true, confirm: 'Stop this console proxy? Its viewers are disconnected and it takes no new ones until started.' },
+      { label: 'Start', command: 'startSystemVm', fields: [], fixed: byId, when: state('Stopped') },
+      { label: 'Reboot', command: 'rebootSystemVm', fields: [], fixed: byId, when: state('Running'), confirm: 'Reboot this console proxy? Its viewers are disconnected.' },
+    ],
+  },
+  {
     path: 'serviceofferings', title: 'Service offerings', group: 'Offerings', command: 'listServiceOfferings',
     columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'cpunumber', title: 'CPUs' }, { key: 'cpuspeed', title: 'MHz' }, { key: 'memory', title: 'Memory', kind: 'mb' }, { key: 'offerha', title: 'HA', kind: 'bool' }, { key: 'storagetype', title: 'Storage' }, { key: 'tags', title: 'Tags' }],
     create: { label: 'Add service offering', command: 'createServiceOffering', fields: ['name', 'displaytext', 'cpunumber', 'cpuspeed', 'memory', 'offerha', 'storagetype', 'tags', 'hosttags'] },
