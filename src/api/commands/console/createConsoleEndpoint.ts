@@ -8,15 +8,15 @@ const consoleEndpointResponse = defineResponse({
   fields: { success: 'boolean', details: 'string', url: 'string', websocket: 'object' },
   docs: {
     success: 'true when a console token was issued',
-    details: 'why no console was issued (e.g. the VM is not Running)',
-    url: 'the console page for this token (relative to the management server unless consoleproxy.url.domain is set)',
-    websocket: 'where a noVNC viewer connects: token, host (when consoleproxy.url.domain is set) and path; the token works once, within consoleproxy.token.timeout ms',
+    details: 'why no console was issued (the VM is not Running, or no console proxy of its zone is Running with room)',
+    url: 'the console page for this token on the chosen console proxy (its management server\'s public URL, or https on consoleproxy.url.domain when set)',
+    websocket: 'where a noVNC viewer connects: token, host (the chosen proxy\'s host and port) and path; the token works once, within consoleproxy.token.timeout ms',
   },
 });
 
 export default defineCommand({
   name: 'createConsoleEndpoint',
-  description: 'Issues a one-time token that opens a VNC session to a running VM\'s display through the management server\'s console proxy (WebSocket, for noVNC).',
+  description: 'Issues a one-time token that opens a VNC session to a running VM\'s display through a console proxy (WebSocket, for noVNC): the one already serving the VM, else the least-loaded Running proxy of its zone with room.',
   since: '4.18.0',
   roles: [...USER_ROLES],
   async: false,
