@@ -115,10 +115,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   accounts.users = users;
   const auth = new AuthService(db, events, config, [localPasswordAuthenticator]);
   const roles = new RoleService(db);
-  config.onChange = domains.onChange = accounts.onChange = users.onChange = () => {
-    auth.invalidate();
-    roles.invalidate();
-  };
+  config.onChange = domains.onChange = accounts.onChange = users.onChange = () => roles.invalidate();
   const jobs = new JobService(db, events, scoper, { msid, log: (msg, err) => logger.error({ err }, msg) });
   const farm = new ManagementServerRegistry(db, {
     msid, version: VERSION, address: advertisedAddress(opts.host ?? '0.0.0.0', o['serverAddress'] ?? process.env['NIMBO_SERVER_ADDRESS']),

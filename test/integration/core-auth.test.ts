@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { sign } from '../../src/api/signature.js';
 import { dialectsUnderTest } from '../helpers/databases.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { ApiClient, startServer, type TestServer } from '../helpers/server.js';
 import { raw, cookieValue, cloudDate } from '../helpers/http.js';
 
 const UNAUTH = 'unable to verify user credentials and/or request signature';
@@ -109,6 +109,46 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await u.call('listAccounts')).status, 401);
       await s.admin.ok('enableAccount', { id: u.accountId });
       assert.equal((await u.call('listAccounts')).status, 200);
+    });
+
+    const farmOnly = dialect === 'sqlite' ? 'SQLite serves a single management server (services/farm/sqlite-lock.ts)' : false;
+    it('a second server on the same database refuses at once a key whose user or account was disabled, locked, deleted or re-keyed through the first', { skip: farmOnly }, async () => {
+      const other = await createApp({ dataDir: s.db.dataDir, dbUrl: s.db.url, port: 0, host: '127.0.0.1', logLevel: false, options: { agentPort: '0', agentHost: '127.0.0.1', demoZone: 'false' } });
+      try {
+        const endpoint = `http://127.0.0.1:${(await other.listen()).port}/client/api`;
+        const u = await s.newAccount();
+        const via = (keys: { apiKey: string; secretKey: string }) => new ApiClient({ endpoint, ...keys });
+        const b = via({ apiKey: u.opts.apiKey!, secretKey: u.opts.secretKey! });
+        // Every step first calls the second server, so a cache there would hold the key.
+        const status = async (c: ApiClient) => (await c.call('listAccounts')).status;
+        assert.equal(await status(b), 200);
+        await s.admin.jobOk('disableUser', { id: u.userId });
+        assert.equal(await status(b), 401, 'disabled user');
+        await s.admin.ok('enableUser', { id: u.userId });
+        assert.equal(await status(b), 200);
+        await s.admin.ok('lockUser', { id: u.userId });
+        assert.equal(await status(b), 401, 'locked user');
+        await s.admin.ok('enableUser', { id: u.userId });
+        assert.equal(await status(b), 200);
+        await s.admin.jobOk('disableAccount', { id: u.accountId, lock: false });
+        assert.equal(await status(b), 401, 'disabled account');
+        await s.admin.ok('enableAccount', { id: u.accountId });
+        assert.equal(await status(b), 200);
+        const fresh = (await s.admin.ok('registerUserKeys', { id: u.userId }))['userkeys'];
+        assert.equal(await status(b), 401, 'regenerated keys: the old pair');
+        const b2 = via({ apiKey: fresh.apikey, secretKey: fresh.secretkey });
+        assert.equal(await status(b2), 200);
+        // An account's only user cannot be deleted: a second one, with keys, is.
+        const root = (await s.admin.ok('listDomains', { name: 'ROOT' }))['domain'][0].id;
+        const second = (await s.admin.ok('createUser', { account: u.accountName, domainid: root, username: `${u.accountName}-2`, password: 'pw', email: 'e@x.org', firstname: 'E', lastname: 'X' }))['user'];
+        const k2 = (await s.admin.ok('registerUserKeys', { id: second.id }))['userkeys'];
+        const b3 = via({ apiKey: k2.apikey, secretKey: k2.secretkey });
+        assert.equal(await status(b3), 200);
+        await s.admin.ok('deleteUser', { id: second.id });
+        assert.equal(await status(b3), 401, 'deleted user');
+      } finally {
+        await other.close();
+      }
     });
 
     it('refuses API keys in a domain where api.key.access is false', async () => {

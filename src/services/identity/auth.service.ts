@@ -1,7 +1,7 @@
 /**
- * Turns credentials into a Caller: API keys (cached briefly, dropped on any identity
- * change), login sessions (stored in the database so every server of a farm accepts them)
- * and the SYSTEM caller of the integration port.
+ * Turns credentials into a Caller: API keys and login sessions (both read from the database
+ * on every request, so every server of a farm refuses a disabled user at once) and the
+ * SYSTEM caller of the integration port.
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/dialect.js';
@@ -10,18 +10,20 @@ import type { Caller } from '../caller.js';
 import { SYSTEM_USER_ID } from '../caller.js';
 import type { RoleType } from '../../api/roles.js';
 import { userQuery, type UserRow } from './identity.queries.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import { authenticate, type Authenticator } from './authenticators.js';
 import type { EventService } from '../events/event.service.js';
 import type { ConfigService } from '../config/config.service.js';
-
-const KEY_CACHE_MS = 5000;
 
 export interface KeyedCaller {
   caller: Caller;
   secretKey: string;
 }
 
-export function callerOf(u: UserRow): Caller {
+/** The user row fields a Caller is made of. */
+type CallerFields = Pick<UserRow, 'id' | 'uuid' | 'username' | 'account_id' | 'account_uuid' | 'account_name' | 'account_type' | 'role_id' | 'role_type' | 'domain_id' | 'domain_uuid' | 'domain_path'>;
+
+export function callerOf(u: CallerFields): Caller {
   return {
     userId: u.id, userUuid: u.uuid, username: u.username, accountId: u.account_id, accountUuid: u.account_uuid,
     accountName: u.account_name, accountType: u.account_type, roleId: u.role_id, roleType: u.role_type as RoleType,
@@ -29,7 +31,30 @@ export function callerOf(u: UserRow): Caller {
   };
 }
 
-const active = (u: UserRow) => u.state === 'enabled' && u.account_state === 'enabled';
+const active = (u: Pick<UserRow, 'state' | 'account_state'>) => u.state === 'enabled' && u.account_state === 'enabled';
+
+/**
+ * The caller behind an API key, with its secret, its states and its domain's
+ * `api.key.access` override, in one indexed read. No cache: a user or account disabled,
+ * locked or deleted, or a key regenerated, through any server of a farm, is refused by the
+ * very next request. A template (db/prepared.ts): it runs on every signed request.
+ */
+const BY_API_KEY = new QueryTemplate<CallerFields & Pick<UserRow, 'state' | 'account_state' | 'secret_key'> & { key_access: string | null }>((k, $) =>
+  k
+    .selectFrom('users as u')
+    .innerJoin('accounts as a', 'a.id', 'u.account_id')
+    .innerJoin('domains as d', 'd.id', 'a.domain_id')
+    .innerJoin('roles as r', 'r.id', 'a.role_id')
+    .leftJoin('config_overrides as o', (j) => j.onRef('o.scope_id', '=', 'd.id').on('o.scope', '=', 'Domain').on('o.name', '=', 'api.key.access'))
+    .select([
+      'u.id', 'u.uuid', 'u.username', 'u.state', 'u.secret_key', 'u.account_id', 'a.uuid as account_uuid', 'a.account_name', 'a.type as account_type',
+      'a.state as account_state', 'd.id as domain_id', 'd.uuid as domain_uuid', 'd.path as domain_path', 'r.id as role_id', 'r.role_type as role_type',
+      'o.value as key_access',
+    ])
+    .where('u.api_key', '=', $<string>('key'))
+    .where('u.removed', 'is', null)
+    .where('a.removed', 'is', null),
+);
 
 export interface LoginResult {
   user: UserRow;
@@ -39,7 +64,6 @@ export interface LoginResult {
 }
 
 export class AuthService {
-  private keyCache = new Map<string, { entry: KeyedCaller | null; at: number }>();
   private systemCaller: Caller | undefined;
   constructor(
     private readonly db: Db,
@@ -48,22 +72,13 @@ export class AuthService {
     private readonly authenticators: Authenticator[],
   ) {}
 
-  /** Forget cached credentials (called on every user/account/role change). */
-  invalidate(): void {
-    this.keyCache.clear();
-  }
-
   async byApiKey(apiKey: string): Promise<KeyedCaller | null> {
-    const now = Date.now();
-    const hit = this.keyCache.get(apiKey);
-    if (hit && now - hit.at < KEY_CACHE_MS) return hit.entry;
-    const u = (await userQuery(this.db.kysely).where('u.api_key', '=', apiKey).executeTakeFirst()) as UserRow | undefined;
-    let entry = u && active(u) && u.secret_key ? { caller: callerOf(u), secretKey: u.secret_key } : null;
+    const [u] = await BY_API_KEY.execute(this.db.kysely, '', { key: apiKey });
+    if (!u || !active(u) || !u.secret_key) return null;
     // api.key.access (Global, Domain): key access can be switched off for a domain (ApiServer.verifyApiKeyAccessAllowed).
-    if (u && entry && (await this.config.get('api.key.access', { kind: 'Domain', id: u.domain_id }))?.toLowerCase() === 'false') entry = null;
-    if (this.keyCache.size > 10000) this.keyCache.clear();
-    this.keyCache.set(apiKey, { entry, at: now });
-    return entry;
+    const access = u.key_access ?? (await this.config.get('api.key.access'));
+    if (access?.toLowerCase() === 'false') return null;
+    return { caller: callerOf(u), secretKey: u.secret_key };
   }
 
   async system(): Promise<Caller> {
