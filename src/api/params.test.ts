@@ -112,6 +112,13 @@ describe('parameter coercion (ParamProcessWorker)', () => {
     assert.equal(parseCloudDate('yesterday'), undefined);
     assert.equal(parseCloudDate('2025-13-45'), undefined);
     assert.equal(parseCloudDate('2025-02-30'), undefined);
+    assert.equal(parseCloudDate('2025-02-29'), undefined);
+    assert.equal(parseCloudDate('2024-02-29')?.toISOString(), '2024-02-29T00:00:00.000Z');
+    assert.equal(parseCloudDate('2000-02-29')?.toISOString(), '2000-02-29T00:00:00.000Z');
+    assert.equal(parseCloudDate('1900-02-29'), undefined);
+    assert.equal(parseCloudDate('2025-04-31'), undefined);
+    assert.equal(parseCloudDate('2025-00-10'), undefined);
+    assert.equal(parseCloudDate('2025-12-31T23:59:59+0000')?.toISOString(), '2025-12-31T23:59:59.000Z');
     assert.equal(parseCloudDate('2025-01-01T25:00:00Z'), undefined);
     await rejects(parse(specs, { startdate: 'soon' }), 431, 'Unable to parse date soon for command listaccounts, please pass dates in the format mentioned in the api documentation');
   });

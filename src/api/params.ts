@@ -102,10 +102,18 @@ function parseNumber(name: string, raw: string, type: string, cx: ParseContext):
   return n;
 }
 
-/** A real calendar date (no 2025-02-30 rolling over into March). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A real calendar date (no 2025-02-30 rolling over into March), for a `yyyy-MM-dd` the
+ * caller matched. Plain arithmetic: every signed request checks its `expires` date.
+ */
 function validDay(ymd: string): boolean {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
+  const y = Number(ymd.slice(0, 4));
+  const m = Number(ymd.slice(5, 7));
+  const d = Number(ymd.slice(8, 10));
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return m >= 1 && m <= 12 && d >= 1 && d <= DAYS_IN_MONTH[m - 1]! + (m === 2 && leap ? 1 : 0);
 }
 
 /** CloudStack's accepted date forms: ISO with offset or Z, `yyyy-MM-dd HH:mm:ss`, `yyyy-MM-dd`. */
