@@ -2,7 +2,6 @@ import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
 import { accountResponse, toAccount } from '../../responses/identity.js';
 import { domainListParams, pageOf, scopeOf } from '../common.js';
-import { mergeWire } from '../../responses/define.js';
 
 export default defineCommand({
   name: 'listAccounts',
@@ -24,7 +23,8 @@ export default defineCommand({
     const scope = await scopeOf(ctx, { ...params, listall: params.listall ?? true });
     const r = await ctx.services.accounts.list(ctx.caller, scope, params, pageOf(ctx, params));
     const users = await ctx.services.users.byAccounts(r.rows);
-    const limits = await ctx.services.limitAdmin.wireFields('account', r.rows.map((a) => ({ id: a.id, rootAdmin: a.type === 1 })));
-    return { items: r.rows.map((a) => mergeWire(toAccount(a, users.get(a.id) ?? []), limits.get(a.id))), count: r.count };
+    const items = r.rows.map((a) => toAccount(a, users.get(a.id) ?? []));
+    await ctx.services.limitAdmin.addWireFields('account', r.rows.map((a, i) => ({ id: a.id, rootAdmin: a.type === 1, wire: items[i]! })));
+    return { items, count: r.count };
   },
 });

@@ -2,7 +2,6 @@ import { defineCommand, listOf } from '../../define-command.js';
 import { p } from '../../params.js';
 import { domainResponse, toDomain } from '../../responses/identity.js';
 import { listParams, pageOf } from '../common.js';
-import { mergeWire } from '../../responses/define.js';
 
 export default defineCommand({
   name: 'listDomains',
@@ -20,7 +19,8 @@ export default defineCommand({
   response: listOf(domainResponse),
   async handler(ctx, params) {
     const r = await ctx.services.domains.list(ctx.caller, params, pageOf(ctx, params));
-    const limits = await ctx.services.limitAdmin.wireFields('domain', r.rows.map((d) => ({ id: d.id })));
-    return { items: r.rows.map((d) => mergeWire(toDomain(d), limits.get(d.id))), count: r.count };
+    const items = r.rows.map((d) => toDomain(d));
+    await ctx.services.limitAdmin.addWireFields('domain', r.rows.map((d, i) => ({ id: d.id, wire: items[i]! })));
+    return { items, count: r.count };
   },
 });
