@@ -84,10 +84,6 @@ export class VmStarter {
   /** Stopped/Down → Running (or Error/Stopped with the reason). */
   async start(caller: Caller, vmId: number, opts: StartOptions): Promise<VmRow> {
     let vm = await loadAnyVm(this.db, vmId);
-    // A disk on a pool no host reaches (storage outage): say so rather than "no host with storage".
-    const lost = await vmDb(this.db.kysely).selectFrom('volumes as v').innerJoin('storage_pools as p', 'p.id', 'v.pool_id').select(['p.name', 'v.name as volume'])
-      .where('v.vm_id', '=', vmId).where('v.removed', 'is', null).where('p.status', '=', 'Down').executeTakeFirst();
-    if (lost) throw new CloudError('ResourceUnavailable', `Unable to start VM ${vm.instance_name}: storage pool ${lost.name} holding its volume ${lost.volume} is not available (Down); start it once the pool is back`);
     const startRef = await transition(this.db.kysely, ref(vm), 'StartRequested');
     vm = { ...vm, state: startRef.state, update_count: startRef.update_count };
     try {
@@ -104,9 +100,10 @@ export class VmStarter {
     const maxAttempts = Math.max(1, (await this.services.config.getNumber('start.retry').catch(() => 10)) || 10);
     let lastError = '';
     let lastPlan: ReturnType<typeof plan> | undefined;
+    let lastSnap: HostSnapshot | undefined;
     let races = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const snap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors);
+      const snap = (lastSnap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors));
       lastPlan = plan(snap, req, algorithm);
       if (lastPlan.candidates.length === 0) break;
       const placed = await this.reserve(vm, vols, lastPlan.candidates, req, snap.factors);
@@ -126,10 +123,23 @@ export class VmStarter {
       }
       return this.finish(caller, vm, placed.placement);
     }
-    const why = lastError || (lastPlan ? insufficientCapacity(vm.instance_name, lastPlan, vm.zone_id).message : 'no host');
+    const lost = lastSnap ? await this.lostPool(req, lastSnap) : undefined;
+    const why = lost ?? (lastError || (lastPlan ? insufficientCapacity(vm.instance_name, lastPlan, vm.zone_id).message : 'no host'));
     await this.fail(caller, vm, opts.deploy, why);
+    if (lost) throw new CloudError('ResourceUnavailable', `Unable to start VM ${vm.instance_name}: ${lost}`);
     if (lastError) throw new CloudError('InsufficientCapacity', `Unable to start VM ${vm.instance_name}: ${lastError}`, { scope: `DataCenter ${vm.zone_id}` });
     throw insufficientCapacity(vm.instance_name, lastPlan ?? { removed: {}, considered: 0 }, vm.zone_id);
+  }
+
+  /**
+   * A disk on a pool no host reaches (a storage outage, docs/ha.md): the reason to give rather
+   * than "no host with storage". Read from the planner's snapshot, so a start that works pays nothing.
+   */
+  private async lostPool(req: VmRequirements, snap: HostSnapshot): Promise<string | undefined> {
+    const id = req.disks.map((d) => d.poolId).find((p) => p !== undefined && snap.pools.some((x) => x.id === p && x.status === 'Down'));
+    if (id === undefined) return undefined;
+    const p = await vmDb(this.db.kysely).selectFrom('storage_pools').select('name').where('id', '=', id).executeTakeFirst();
+    return `storage pool ${p?.name ?? id} holding its disks is not available (Down); start it once the pool is back`;
   }
 
   /**
