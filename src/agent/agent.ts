@@ -17,6 +17,8 @@ import { openConsoleRelay } from './console-relay.js';
 import { IdentityStore } from './identity-store.js';
 import { HeartbeatWriter } from './heartbeat.js';
 import { poolHealth } from './pool-health.js';
+import { ClaimLedger } from './claims.js';
+import { fenceWaitMs, SelfFence } from './self-fence.js';
 
 export interface AgentOptions {
   /** host:port (or a URL), or several separated by commas: the management servers of a farm. */
@@ -52,12 +54,21 @@ export class HostConnection {
   up = false;
   /** Which of the servers this host talks to; hosts start spread over them. */
   private serverIdx: number;
+  /** Claims and self-fencing on the shared pools (hosts that write heartbeats only). */
+  private readonly fence: SelfFence | undefined;
+  private fenceWait = fenceWaitMs(60_000);
 
   constructor(
     private readonly index: number, private readonly driver: HypervisorDriver, private readonly o: AgentOptions,
     private readonly store: IdentityStore, private readonly onRefused: (reason: string) => void,
+    private readonly ledger?: ClaimLedger,
   ) {
     this.serverIdx = index % servers(o.server).length;
+    if (ledger) {
+      this.fence = new SelfFence(driver, ledger, { hostUuid: () => this.store.get(this.index)?.hostUuid, cutOff: () => !this.up, log: (m) => o.log?.(`host ${index}: ${m}`) });
+      // An agent restarted while cut off still fences, with the pools it last heard of.
+      if (ledger.pools.length) this.fence.start(5_000);
+    }
   }
 
   /** The server this host is (or will next be) connected to. */
@@ -98,6 +109,7 @@ export class HostConnection {
   close(): void {
     this.closed = true;
     this.heartbeat.stop();
+    this.fence?.stop();
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.ws?.terminate();
   }
@@ -127,10 +139,16 @@ export class HostConnection {
         if (this.pingTimer) clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => void this.ping(ws), m.pingIntervalMs);
         if (m.heartbeat && (this.o.driver !== 'simulator' || this.o.poolHeartbeat)) this.heartbeat.start(m.heartbeat.paths, m.hostUuid, m.heartbeat.intervalMs);
+        if (this.fence && this.ledger) {
+          await this.ledger.setPools(m.heartbeat?.paths ?? []);
+          this.fence.start(m.heartbeat?.intervalMs ?? m.pingIntervalMs);
+          this.fenceWait = fenceWaitMs(m.heartbeat?.intervalMs ?? m.pingIntervalMs);
+        }
         return;
       case 'refused':
         this.closed = true;
         this.heartbeat.stop();
+        this.fence?.stop();
         this.onRefused(m.reason);
         ws.close();
         return;
@@ -138,6 +156,7 @@ export class HostConnection {
         const body = await dispatch(this.driver, m.cmd, {
           // A farm server whose console proxy serves the viewer may be another than ours (dialBack).
           openConsole: (channel, address, dialBack) => openConsoleRelay({ serverUrl: dialBack ?? this.url, ca: this.o.ca, channel, address }),
+          ...(this.fence ? { claim: (name: string) => this.fence!.claim(name), fenceWaitMs: this.fenceWait } : {}),
         });
         this.send(ws, { t: 'answer', seq: m.seq, body });
         return;
@@ -213,11 +232,13 @@ export async function runAgent(o: AgentOptions): Promise<{ connections: HostConn
   let onAllRefused: (r: string) => void = () => undefined;
   const refused = new Promise<string>((r) => (onAllRefused = r));
   const connections: HostConnection[] = [];
+  // Hosts writing heartbeats on shared pools also claim their VMs there and self-fence.
+  const fenced = o.driver !== 'simulator' || o.poolHeartbeat === true;
   for (let i = 0; i < o.hosts; i++) {
     const c = new HostConnection(i, makeDriver(o, i), o, store, (reason) => {
       o.log?.(`host ${i} refused: ${reason}`);
       if (++refusedCount === o.hosts) onAllRefused(reason);
-    });
+    }, fenced ? await ClaimLedger.open(o.dataDir, i) : undefined);
     connections.push(c);
     c.connect();
     // Spread 10,000 handshakes a little so neither side sees a thundering herd.

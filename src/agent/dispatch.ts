@@ -9,7 +9,13 @@ import { readHeartbeat } from './heartbeat.js';
 export interface DispatchContext {
   /** Relays a console session from the VNC server at `address` over a channel to the server (or to `dialBack`). */
   openConsole?(channel: string, address: { host: string; port: number }, dialBack?: string): Promise<void>;
+  /** Claims a VM on the shared pools before it runs here (self-fence.ts); `displaced`: another host held it. */
+  claim?(instanceName: string): Promise<{ displaced: boolean }>;
+  /** How long a start waits for a displaced host to kill the copy that still holds the disks. */
+  fenceWaitMs?: number;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function dispatch(d: HypervisorDriver, cmd: AgentCommand, ctx: DispatchContext = {}): Promise<AnswerBody> {
   try {
@@ -21,10 +27,22 @@ export async function dispatch(d: HypervisorDriver, cmd: AgentCommand, ctx: Disp
 
 async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): Promise<Record<string, unknown>> {
   switch (c.type) {
-    case 'StartVm':
-      await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
+    case 'StartVm': {
+      // Claimed first, so a cut-off host still running an old copy kills it; that copy may hold
+      // the disks (QEMU's image locks) until then, so the start retries for a while.
+      const until = (await ctx.claim?.(c.instanceName))?.displaced ? Date.now() + (ctx.fenceWaitMs ?? 0) : 0;
+      for (;;) {
+        try {
+          await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
+          break;
+        } catch (e) {
+          if (Date.now() >= until || !d.disksHeldElsewhere?.(e)) throw e;
+          await sleep(250);
+        }
+      }
       // The console proxy needs the guest's VNC port on its host's loopback.
       return d.vncPort ? { vncPort: await d.vncPort(c.instanceName).catch(() => null) } : {};
+    }
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
       return {};
@@ -54,6 +72,9 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
       return { host: '127.0.0.1', port: d.vncPort ? await d.vncPort(c.instanceName) : null };
     case 'ReceiveVm':
       await d.migrateIn(c.vm);
+      // Claimed once the guest runs here (the source's copy has quit): not before, or a cut-off
+      // source would kill a guest whose migration is still under way.
+      await ctx.claim?.(c.vm.instanceName);
       return {};
     case 'AttachIso':
       await d.attachIso(c.instanceName, c.isoPath ?? null);

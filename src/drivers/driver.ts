@@ -99,6 +99,11 @@ export interface HypervisorDriver {
   prepareMigrateIn?(vm: MigratingVm): Promise<MigrationTarget>;
   abortMigrateIn?(instanceName: string): Promise<void>;
   /**
+   * Whether a failed `startVm` failed because another process still holds the VM's disks (an
+   * old copy on a host being fenced: the agent then retries for a while, src/agent/self-fence.ts).
+   */
+  disksHeldElsewhere?(err: unknown): boolean;
+  /**
    * Post: the TCP port of the running VM's VNC server, which listens on 127.0.0.1 of its host
    * only (the console proxy reaches it through the host); null when the VM does not run here.
    * Absent for drivers without a console (the simulator).

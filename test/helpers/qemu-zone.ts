@@ -14,6 +14,7 @@ import { startServer, type TestServer } from './server.js';
 import { VmFixtures } from './vm-fixtures.js';
 import { until } from './until.js';
 import { tinyLinuxParts } from '../../src/drivers/qemu/tiny-linux.js';
+import { tcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/nimbo.js', import.meta.url));
 
@@ -37,6 +38,10 @@ export interface QemuZone {
   /** Data dir of agent `a` and `b`. */
   dataDirs: Record<'a' | 'b', string>;
   ids: { zone: string; tpl: string; so: string; disk: string };
+  /** With `proxied`: each agent's way to the server (pause one to cut its host off). */
+  proxies?: Record<'a' | 'b', TcpProxy>;
+  /** What each agent wrote to stderr so far (its log). */
+  logs: Record<'a' | 'b', () => string>;
   close(): Promise<void>;
 }
 
@@ -61,9 +66,11 @@ export const serialLog = (dataDir: string, instance: string) => {
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 };
 
-export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; offerHa?: boolean; pingTimeoutS?: number } = {}): Promise<QemuZone> {
+export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; offerHa?: boolean; pingTimeoutS?: number; proxied?: boolean } = {}): Promise<QemuZone> {
   const root = mkdtempSync(join(tmpdir(), 'nimbo-qemu-zone-'));
   const agents: ChildProcess[] = [];
+  const proxies: TcpProxy[] = [];
+  const stderr = { a: '', b: '' };
   const s = await startServer(dialect);
   if (o.pingTimeoutS !== undefined) {
     // A short failure window (1 s pings) for HA tests; set before the agents connect.
@@ -72,6 +79,7 @@ export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; of
   }
   const close = async () => {
     for (const a of agents) a.kill('SIGKILL');
+    for (const p of proxies) await p.close();
     // Guests outlive their agent by design; whatever a failed run left is stopped by pid.
     for (const pid of qemuPidsUnder(root)) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
@@ -95,7 +103,9 @@ export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; of
     }
     const dataDirs = { a: join(root, 'agent-a'), b: join(root, 'agent-b') };
     for (const h of ['a', 'b'] as const) {
-      const child = spawn(process.execPath, [BIN, 'agent', '--server', `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'qemu', '--data-dir', dataDirs[h], '--name-prefix', `kvm-${h}`], {
+      const proxy = o.proxied ? await tcpProxy(s.app.services.agents.port) : undefined;
+      if (proxy) proxies.push(proxy);
+      const child = spawn(process.execPath, [BIN, 'agent', '--server', proxy?.address ?? `127.0.0.1:${s.app.services.agents.port}`, '--driver', 'qemu', '--data-dir', dataDirs[h], '--name-prefix', `kvm-${h}`], {
         env: {
           PATH: process.env['PATH'] ?? '', NIMBO_AGENT_TOKEN: TOKEN, NIMBO_QEMU_ACCEL: 'tcg', NIMBO_QEMU_TB_SIZE: '32',
           NIMBO_QEMU_MIGRATION_ADDRESS: '127.0.0.1', NIMBO_QEMU_STOP_TIMEOUT_MS: '90000',
@@ -103,6 +113,8 @@ export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; of
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       agents.push(child);
+      // Read continuously: a full pipe would block the agent.
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr[h] = (stderr[h] + d).slice(-200_000)));
       // One agent at a time claims one waiting host.
       await until(`agent ${h} Up`, async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === agents.length, 30_000);
     }
@@ -114,7 +126,10 @@ export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; of
       zone: z.id as string, tpl: tpl.id as string, so: (await fx.serviceOffering({ cpu_number: 1, cpu_speed: 500, ram_size: o.memoryMiB ?? 96, offer_ha: o.offerHa ? 1 : 0 })).uuid,
       disk: (await fx.diskOffering({ disk_size: 64 * 1024 ** 2 })).uuid,
     };
-    return { s, root, dataDirs, ids, agents: { a: agents[0]!, b: agents[1]! }, close };
+    return {
+      s, root, dataDirs, ids, agents: { a: agents[0]!, b: agents[1]! }, close, logs: { a: () => stderr.a, b: () => stderr.b },
+      ...(o.proxied ? { proxies: { a: proxies[0]!, b: proxies[1]! } } : {}),
+    };
   } catch (e) {
     await close();
     throw e;

@@ -207,6 +207,11 @@ export class QemuDriver implements HypervisorDriver {
     return { host, port };
   }
 
+  /** QEMU's image locks: another qemu (an old copy of the guest) has the disk open for writing. */
+  disksHeldElsewhere(err: unknown): boolean {
+    return /Failed to get "write" lock|Is another process using the image/.test(err instanceof Error ? err.message : String(err));
+  }
+
   async abortMigrateIn(instanceName: string): Promise<void> {
     const r = await this.vms.read(instanceName);
     if (!r?.incoming) return;

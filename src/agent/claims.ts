@@ -1,0 +1,127 @@
+/**
+ * VM ownership claims on shared primary storage, for self-fencing (issue #8: "an agent that
+ * loses its management server and finds another host has taken over its VMs kills them").
+ *
+ * A host that starts a VM, or receives it by migration, writes `<pool>/.nimbo-claims/<instance>`
+ * (JSON `{host, gen, at}`) into every shared pool it heartbeats to, beside `.nimbo-heartbeat/`.
+ * `gen` is one more than the highest generation found on any pool, so claims are ordered
+ * without trusting clocks across hosts (the server never starts one VM on two hosts at once,
+ * so claimers do not race each other). Each host also keeps, in its own data dir, the
+ * generation it wrote for each VM it runs (ClaimLedger). A host cut off from every management
+ * server kills a VM only when a claim by another host has a higher generation than its own:
+ * a claim older than its own start of the VM never counts, and neither does a pool it could
+ * not read (a missing claim is never a reason to kill).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const CLAIM_DIR = '.nimbo-claims';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
+
+export interface Claim {
+  /** The claiming host's uuid. */
+  host: string;
+  gen: number;
+  /** The claimer's clock (ms), for people reading the file; never compared across hosts. */
+  at: number;
+  /** The pool the claim was read from. */
+  pool?: string;
+}
+
+function file(pool: string, instanceName: string): string {
+  if (!NAME.test(instanceName)) throw new Error(`not an instance name: ${instanceName}`);
+  return join(pool, CLAIM_DIR, instanceName);
+}
+
+async function readOne(pool: string, instanceName: string): Promise<Claim | null> {
+  try {
+    const c = JSON.parse(await readFile(file(pool, instanceName), 'utf8')) as Partial<Claim>;
+    if (typeof c.host !== 'string' || !Number.isSafeInteger(c.gen) || (c.gen as number) < 1) return null;
+    return { host: c.host, gen: c.gen as number, at: Number(c.at) || 0, pool };
+  } catch {
+    return null;
+  }
+}
+
+/** The newest readable claim on the VM (highest generation over the pools), null when none. */
+export async function readClaim(pools: string[], instanceName: string): Promise<Claim | null> {
+  let best: Claim | null = null;
+  for (const c of await Promise.all(pools.map((p) => readOne(p, instanceName)))) {
+    if (c && (!best || c.gen > best.gen)) best = c;
+  }
+  return best;
+}
+
+/**
+ * Claims the VM for `host` on every pool that takes it (write then rename: readers never see
+ * half a file). Answers the new claim (null when no pool took it) and the one it replaced.
+ */
+export async function writeClaim(pools: string[], instanceName: string, host: string, now = Date.now()): Promise<{ claim: Claim | null; previous: Claim | null }> {
+  const previous = await readClaim(pools, instanceName);
+  const claim: Claim = { host, gen: (previous?.gen ?? 0) + 1, at: now };
+  let ok = 0;
+  await Promise.all(pools.map(async (pool) => {
+    try {
+      const f = file(pool, instanceName);
+      await mkdir(join(pool, CLAIM_DIR), { recursive: true });
+      await writeFile(`${f}.${host}.tmp`, JSON.stringify(claim));
+      await rename(`${f}.${host}.tmp`, f);
+      ok++;
+    } catch {
+      /* an unreachable pool: the others carry the claim */
+    }
+  }));
+  return { claim: ok ? claim : null, previous };
+}
+
+/**
+ * What one host connection remembers across agent restarts (a cut-off agent may be restarted
+ * and must still fence): the shared pools the server last named and, per VM, the generation
+ * of its own latest claim. `<data-dir>/claims-<host index>.json`.
+ */
+export class ClaimLedger {
+  private state: { pools: string[]; gens: Record<string, number> } = { pools: [], gens: {} };
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly path: string) {}
+
+  static async open(dataDir: string, index: number): Promise<ClaimLedger> {
+    const l = new ClaimLedger(join(dataDir, `claims-${index}.json`));
+    try {
+      const s = JSON.parse(await readFile(l.path, 'utf8')) as ClaimLedger['state'];
+      if (Array.isArray(s.pools) && s.gens && typeof s.gens === 'object') l.state = s;
+    } catch {
+      /* first start */
+    }
+    return l;
+  }
+
+  get pools(): string[] {
+    return this.state.pools;
+  }
+
+  /** The generation of this host's own latest claim on the VM (0: it never claimed it). */
+  mine(instanceName: string): number {
+    return this.state.gens[instanceName] ?? 0;
+  }
+
+  setPools(pools: string[]): Promise<void> {
+    if (JSON.stringify(pools) === JSON.stringify(this.state.pools)) return this.writing;
+    this.state.pools = [...pools];
+    return this.save();
+  }
+
+  record(instanceName: string, gen: number): Promise<void> {
+    this.state.gens[instanceName] = gen;
+    return this.save();
+  }
+
+  private save(): Promise<void> {
+    const body = JSON.stringify(this.state);
+    this.writing = this.writing.then(async () => {
+      await writeFile(`${this.path}.tmp`, body);
+      await rename(`${this.path}.tmp`, this.path);
+    }).catch(() => undefined);
+    return this.writing;
+  }
+}
