@@ -71,7 +71,7 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
     case 'GetVncPort':
       return { host: '127.0.0.1', port: d.vncPort ? await d.vncPort(c.instanceName) : null };
     case 'ReceiveVm':
-      await d.migrateIn(c.vm);
+      await d.migrateIn(c.vm, c.live === true);
       // Claimed once the guest runs here (the source's copy has quit): not before, or a cut-off
       // source would kill a guest whose migration is still under way.
       await ctx.claim?.(c.vm.instanceName);

@@ -229,9 +229,13 @@ export class AgentManager {
   private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: { timeoutMs?: number }): Promise<AnswerBody> {
     if (!this.isConnected(dst) && !this.o.forward) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
     // Live: the destination listens first, then the source sends the running guest's memory.
-    const spec = await this.send(src, { type: 'GetVmSpec', instanceName: cmd.instanceName }, opts);
-    if (!spec.result) return spec;
-    if (spec['vm']) return this.migrateLive(src, dst, cmd.instanceName, spec['vm'] as MigratingVm, opts);
+    let known = cmd.spec;
+    if (known === undefined) {
+      const spec = await this.send(src, { type: 'GetVmSpec', instanceName: cmd.instanceName }, opts);
+      if (!spec.result) return spec;
+      known = (spec['vm'] as MigratingVm | null | undefined) ?? null;
+    }
+    if (known) return this.migrateLive(src, dst, cmd.instanceName, known, opts);
     const out = await this.send(src, { type: 'MigrateVm', instanceName: cmd.instanceName }, opts);
     if (!out.result) return out;
     const vm = out['vm'] as MigratingVm;
@@ -240,18 +244,24 @@ export class AgentManager {
     return into;
   }
 
-  /** A failed step leaves the guest running on the source and nothing on the destination. */
+  /**
+   * A failed step leaves the guest running on the source and nothing on the destination. The
+   * destination is asked to confirm (ReceiveVm, live) while the source sends: it answers as soon
+   * as the guest runs there, instead of one more round trip after the source's answer.
+   */
   private async migrateLive(src: number, dst: number, instanceName: string, vm: MigratingVm, opts: { timeoutMs?: number }): Promise<AnswerBody> {
     const prep = await this.send(dst, { type: 'PrepareMigration', vm }, opts);
     if (!prep.result) return prep;
-    const abort = () => this.send(dst, { type: 'AbortMigration', instanceName }, opts).catch(() => undefined);
-    const out = await this.send(src, { type: 'MigrateVm', instanceName, target: prep['target'] as { host: string; port: number } }, opts)
-      .catch((e: Error) => ({ result: false as const, details: e.message }));
+    const failed = (e: Error) => ({ result: false as const, details: e.message });
+    const into = this.send(dst, { type: 'ReceiveVm', vm, live: true }, opts).catch(failed);
+    const out = await this.send(src, { type: 'MigrateVm', instanceName, target: prep['target'] as { host: string; port: number } }, opts).catch(failed);
     if (!out.result) {
-      await abort();
+      // Aborting also ends the destination's wait.
+      await this.send(dst, { type: 'AbortMigration', instanceName }, opts).catch(() => undefined);
+      await into;
       return out;
     }
-    return this.send(dst, { type: 'ReceiveVm', vm: out['vm'] as MigratingVm }, opts);
+    return into;
   }
 
   private write(ws: WebSocket, m: ServerToAgent): void {

@@ -72,14 +72,20 @@ export function driverContract(label: string, env: ContractEnv): void {
       const vm = await a.vmSpec!('i-2-4-VM');
       const target = await b.prepareMigrateIn!(vm);
       assert.deepEqual(await b.vmStates(), [], 'a copy still receiving is not reported as a VM');
+      // The server asks the destination to take the guest while its memory is on the way.
+      const arriving = b.migrateIn(vm, true);
       await a.migrateOut('i-2-4-VM', target);
-      await b.migrateIn(vm);
+      await arriving;
       assert.deepEqual(await a.vmStates(), []);
       assert.deepEqual(await b.vmStates(), [{ instanceName: 'i-2-4-VM', state: 'Running' }]);
       // Nobody listens on the target: the source keeps the guest.
       const dead = await a.prepareMigrateIn!(vm);
+      const waiting = assert.rejects(a.migrateIn(vm, true), 'the abort ends the wait of a live receive');
       await a.abortMigrateIn!('i-2-4-VM');
+      await waiting;
       await assert.rejects(b.migrateOut('i-2-4-VM', dead));
+      // A live receive without its incoming copy never boots one of its own.
+      await assert.rejects(a.migrateIn(vm, true));
       assert.deepEqual(await b.vmStates(), [{ instanceName: 'i-2-4-VM', state: 'Running' }]);
       assert.deepEqual(await a.vmStates(), []);
       await b.destroyVm('i-2-4-VM');

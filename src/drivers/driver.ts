@@ -88,8 +88,12 @@ export interface HypervisorDriver {
    * `prepareMigrateIn`; on failure the VM still runs here and the error is thrown.
    */
   migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm>;
-  /** Post: the VM runs here with the migrated spec (after a live migration: the received guest runs on). */
-  migrateIn(vm: MigratingVm): Promise<void>;
+  /**
+   * Post: the VM runs here with the migrated spec (after a live migration: the received guest runs
+   * on). With `live` it may be called while the memory is still arriving: it waits for the guest
+   * prepared by `prepareMigrateIn` to run and throws if that copy is gone, never booting another.
+   */
+  migrateIn(vm: MigratingVm, live?: boolean): Promise<void>;
   /**
    * Live migration, for drivers that move a running guest (absent: the agent moves the spec only).
    * `vmSpec`: the running VM's spec (it keeps running). `prepareMigrateIn`: a paused copy waits here

@@ -113,7 +113,11 @@ export type AgentCommand =
   | { type: 'CheckHost'; hostUuid: string; privateIp: string | null; heartbeatPaths?: string[]; windowMs?: number }
   | { type: 'DestroyVm'; instanceName: string }
   /** Sent to the source host; the answer carries the VM so the server can hand it to the destination. */
-  | { type: 'MigrateVm'; instanceName: string; destinationHostId?: number; target?: { host: string; port: number } }
+  | {
+    type: 'MigrateVm'; instanceName: string; destinationHostId?: number; target?: { host: string; port: number };
+    /** Server side only: the source's GetVmSpec answer when the server already has it (null: no live migration). */
+    spec?: MigratingVm | null;
+  }
   /** Live migration, step 1 on the source: the running VM's spec (`{ vm: null }` when its driver moves no memory). */
   | { type: 'GetVmSpec'; instanceName: string }
   /** Live migration, step 2 on the destination: a paused copy listens; answers `{ target: { host, port } }`. */
@@ -122,8 +126,11 @@ export type AgentCommand =
   | { type: 'AbortMigration'; instanceName: string }
   /** The VNC port of a running VM on its host's loopback: `{ host: '127.0.0.1', port }` (port null when it does not run there). */
   | { type: 'GetVncPort'; instanceName: string }
-  /** Sent to the destination host of a migration with the source's answer. */
-  | { type: 'ReceiveVm'; vm: MigratingVm }
+  /**
+   * The destination takes the VM: after an offline migration with the source's answer; with
+   * `live`, sent while the memory moves and answered once the prepared copy runs (never a new boot).
+   */
+  | { type: 'ReceiveVm'; vm: MigratingVm; live?: boolean }
   | { type: 'AttachIso'; instanceName: string; isoPath?: string }
   | { type: 'DetachIso'; instanceName: string }
   | { type: 'AttachVolume'; instanceName: string; disk: DiskSpec }

@@ -33,7 +33,9 @@ const root = mkdtempSync(join(tmpdir(), 'nimbo-qemu-contract-'));
 const made: HypervisorDriver[] = [];
 let n = 0;
 const make = (name = `qh-${++n}`) => {
-  const d = new QemuDriver({ name, stateDir: join(root, 'hosts', name), stopTimeoutMs: 1500, tbSizeMiB: 16, migrationAddress: '127.0.0.1' });
+  // NIMBO_QEMU_ACCEL=tcg as for the agent: a nested /dev/kvm may open and still fail to run guests.
+  const accel = process.env['NIMBO_QEMU_ACCEL'] === 'tcg' || process.env['NIMBO_QEMU_ACCEL'] === 'kvm' ? { accel: process.env['NIMBO_QEMU_ACCEL'] as 'tcg' | 'kvm' } : {};
+  const d = new QemuDriver({ name, stateDir: join(root, 'hosts', name), stopTimeoutMs: 1500, tbSizeMiB: 16, migrationAddress: '127.0.0.1', ...accel });
   made.push(d);
   return d;
 };

@@ -14,6 +14,7 @@ import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } f
 import { guestBridgeName } from '../../network/linux/bridge-name.js';
 import * as img from './qemu-img.js';
 import { Qmp } from './qmp.js';
+import { incomingRunning, sendMemory } from './qemu-migrate.js';
 import { blockdev, deviceId, nodeName, qemuArgs, tapName, type Accel } from './qemu-args.js';
 import { cpuMhz, cpuSockets, detectAccel, hostCores, hostMemory, localStorageBytes, privateIp } from './host-info.js';
 import { parseSnapshotPath, QemuStorage, snapshotPath, storeDir } from './qemu-storage.js';
@@ -58,6 +59,10 @@ export class QemuDriver implements HypervisorDriver {
   private readonly accel: Accel;
   private readonly samples = new GuestSamples();
   private readonly qemu: string;
+  /** Guests that migrated away whose files are being removed. */
+  private readonly leaving = new Map<string, Promise<void>>();
+  /** QMP connections of migrateIn calls waiting for an incoming guest. */
+  private readonly arriving = new Map<string, Qmp>();
 
   constructor(private readonly o: QemuOptions) {
     this.vms = new VmDirs(o.stateDir);
@@ -125,6 +130,7 @@ export class QemuDriver implements HypervisorDriver {
   }
 
   async startVm(spec: StartSpec): Promise<void> {
+    await this.leaving.get(spec.instanceName);
     if (this.running(spec.instanceName) !== null) return;
     const vm: MigratingVm = {
       instanceName: spec.instanceName, cpus: spec.cpus, cpuSpeed: spec.cpuSpeed, memoryMiB: spec.memoryMiB, disks: spec.disks,
@@ -194,6 +200,7 @@ export class QemuDriver implements HypervisorDriver {
 
   /** Starts a paused copy of the guest listening for the source's memory; answers where to send it. */
   async prepareMigrateIn(vm: MigratingVm): Promise<MigrationTarget> {
+    await this.leaving.get(vm.instanceName);
     if (this.running(vm.instanceName) !== null) throw new Error(`VM ${vm.instanceName} already runs on host ${this.o.name}`);
     const host = this.o.migrationAddress ?? privateIp();
     const port = await freePort(host);
@@ -215,6 +222,7 @@ export class QemuDriver implements HypervisorDriver {
   async abortMigrateIn(instanceName: string): Promise<void> {
     const r = await this.vms.read(instanceName);
     if (!r?.incoming) return;
+    this.arriving.get(instanceName)?.close();
     await this.destroyVm(instanceName);
   }
 
@@ -222,67 +230,41 @@ export class QemuDriver implements HypervisorDriver {
     const pid = this.running(instanceName);
     if (pid === null) throw new Error(`VM ${instanceName} is not running`);
     const rec = await this.record(instanceName);
-    if (target) {
-      await this.sendMemory(instanceName, target);
-      void this.reap(pid);
-    } else await this.halt(instanceName, true); // offline: the destination boots it again
-    await this.vms.remove(instanceName);
     this.samples.forget(instanceName);
+    if (!target) {
+      await this.halt(instanceName, true); // offline: the destination boots it again
+      await this.vms.remove(instanceName);
+      return rec.spec;
+    }
+    await sendMemory(this.vms.files(instanceName).qmpSocket, instanceName, target, this.o.migrationTimeoutMs ?? 600_000);
+    // Its files go behind the answer: meanwhile it is not reported, and a guest of that name
+    // coming back waits for them to be gone.
+    this.leaving.set(instanceName, this.vms.remove(instanceName).catch(() => undefined).finally(() => this.leaving.delete(instanceName)));
+    void this.reap(pid);
     return rec.spec;
   }
 
-  /** QMP migrate to the target and wait; on failure or timeout cancel, resume the source and throw. */
-  private async sendMemory(name: string, t: MigrationTarget): Promise<void> {
-    const q = await Qmp.connect(this.vms.files(name).qmpSocket);
-    try {
-      // Loopback and LAN links are faster than QEMU's 128 MiB/s default cap.
-      await q.execute('migrate-set-parameters', { 'max-bandwidth': 4 * 1024 ** 3, 'downtime-limit': 300 });
-      await q.execute('migrate', { uri: `tcp:${t.host}:${t.port}` });
-      const until = Date.now() + (this.o.migrationTimeoutMs ?? 600_000);
-      for (;;) {
-        const s = await q.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
-        if (s.status === 'completed') {
-          // The source is paused for good (postmigrate): it quits behind the answer (reap() makes sure).
-          await q.execute('quit', undefined, 5_000).catch(() => undefined);
-          return;
-        }
-        if (s.status === 'failed' || s.status === 'cancelled') throw new Error(`Migration of ${name} failed: ${s['error-desc'] ?? s.status}`);
-        if (Date.now() > until) throw new Error(`Migration of ${name} timed out`);
-        await sleep(5);
-      }
-    } catch (e) {
-      await q.execute('migrate_cancel').catch(() => undefined);
-      const st = await q.execute<{ status: string }>('query-status').catch(() => null);
-      if (st && st.status !== 'running') await q.execute('cont').catch(() => undefined);
-      throw e;
-    } finally {
-      q.close();
-    }
-  }
-
-  async migrateIn(vm: MigratingVm): Promise<void> {
+  /**
+   * With `live`, the guest must arrive through the copy prepareMigrateIn started: this waits
+   * for it to run (the server asks while the memory is still on its way) and never boots a
+   * fresh copy, which could run beside the source's if the migration failed.
+   */
+  async migrateIn(vm: MigratingVm, live = false): Promise<void> {
     const r = await this.vms.read(vm.instanceName);
     if (r?.incoming && this.running(vm.instanceName) !== null) {
       const q = await Qmp.connect(this.vms.files(vm.instanceName).qmpSocket);
+      // abortMigrateIn closes this connection: QEMU serves one QMP client at a time.
+      this.arriving.set(vm.instanceName, q);
       try {
-        const until = Date.now() + 60_000;
-        for (;;) {
-          const s = await q.execute<{ status: string }>('query-status');
-          if (s.status === 'running') break;
-          // Migration done but the source was paused: run it here.
-          if (s.status === 'paused' || s.status === 'postmigrate') {
-            await q.execute('cont');
-            continue;
-          }
-          if (Date.now() > until) throw new Error(`VM ${vm.instanceName} did not resume after its migration (${s.status})`);
-          await sleep(5);
-        }
+        await incomingRunning(q, vm.instanceName, this.o.migrationTimeoutMs ?? 600_000);
       } finally {
+        this.arriving.delete(vm.instanceName);
         q.close();
       }
       await this.vms.write(vm.instanceName, { spec: vm });
       return;
     }
+    if (live) throw new Error(`VM ${vm.instanceName} is not arriving on host ${this.o.name}: its incoming copy is gone`);
     await this.startVm({ ...vm, isoPath: vm.isoPath ?? undefined });
   }
 
@@ -473,7 +455,7 @@ export class QemuDriver implements HypervisorDriver {
     const out: VmState[] = [];
     for (const name of await this.vms.names()) {
       const rec = await this.vms.read(name);
-      if (!rec || rec.incoming) continue;
+      if (!rec || rec.incoming || this.leaving.has(name)) continue;
       const state = this.running(name) !== null ? 'Running' : 'Stopped';
       out.push(rec.spec.isoPath ? { instanceName: name, state, isoPath: rec.spec.isoPath } : { instanceName: name, state });
     }

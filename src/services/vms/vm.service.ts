@@ -10,7 +10,7 @@ import type { Db } from '../../db/dialect.js';
 import { transition } from '../../orchestration/state/vm-state.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
-import { agentSend } from './agent-port.js';
+import { agentSend, agentsOf } from './agent-port.js';
 import { vmDb } from './contract.js';
 import { createVm, type DeployInput } from './vm-create.js';
 import { VmOps } from './vm-ops.js';
@@ -169,13 +169,18 @@ export class VmService {
     const o = await factorOverrides(this.db.kysely, { clusterId: dest.cluster_id });
     const f = { cpu: o.cpuByCluster.get(dest.cluster_id) ?? global.cpu, mem: o.memByCluster.get(dest.cluster_id) ?? global.mem };
     const source = vm.host_id!;
+    // The live path's first step (the destination needs the guest's spec) runs while the
+    // reservation commits; undefined when it could not be asked: the migration asks again.
+    const spec = agentsOf(this.services)?.send(source, { type: 'GetVmSpec', instanceName: vm.instance_name })
+      .then((a) => { const r = a as Record<string, unknown>; return r['result'] === true ? (r['vm'] ?? null) : undefined; }, () => undefined);
     await this.db.kysely.transaction().execute(async (trx) => {
       if (!(await reserveHost(trx, hostId, cpu, mem, f))) throw new CloudError('InsufficientCapacity', 'The destination host has not enough capacity for the VM', { scope: `Host ${hostId}` });
       const r = await transition(trx, ref(vm), 'MigrationRequested');
       vm = { ...vm, ...r };
     });
     try {
-      await agentSend(this.services, source, { type: 'MigrateVm', instanceName: vm.instance_name, destinationHostId: hostId });
+      const known = await spec;
+      await agentSend(this.services, source, { type: 'MigrateVm', instanceName: vm.instance_name, destinationHostId: hostId, ...(known !== undefined ? { spec: known } : {}) });
     } catch (e) {
       await this.db.kysely.transaction().execute(async (trx) => {
         await releaseHost(trx, hostId, cpu, mem);
