@@ -5,7 +5,7 @@
  */
 import {
   CompiledQuery, Kysely, MysqlDialect, MysqlQueryCompiler, OperatorNode, PostgresDialect, PostgresQueryCompiler, SqliteDialect, SqliteQueryCompiler, sql,
-  type BinaryOperationNode, type DatabaseConnection, type QueryCompiler, type SelectQueryBuilder,
+  type BinaryOperationNode, type DatabaseConnection, type Driver, type QueryCompiler, type SelectQueryBuilder,
 } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import type { Database } from './schema/index.js';
 import { cachingSqlite } from './statement-cache.js';
 import { withListCache } from './compile-cache.js';
+import { registerSyncReader, TrackingSqliteDriver } from './sync-read.js';
 
 export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
 export type DialectName = (typeof DIALECTS)[number];
@@ -62,6 +63,14 @@ const NimboPostgresCompiler = withListCache(PostgresQueryCompiler);
 const NimboMysqlCompiler = withListCache(MysqlQueryCompiler);
 
 export class NimboSqliteDialect extends SqliteDialect {
+  constructor(private readonly driver: TrackingSqliteDriver) {
+    super({ database: () => Promise.reject(new Error('unused: the driver is given')) });
+  }
+
+  override createDriver(): Driver {
+    return this.driver;
+  }
+
   override createQueryCompiler(): QueryCompiler {
     return new NimboSqliteCompiler();
   }
@@ -89,7 +98,9 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     conn.pragma('synchronous = NORMAL');
     conn.pragma('foreign_keys = ON');
     conn.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect({ database: cachingSqlite(conn) }) });
+    const driver = new TrackingSqliteDriver(cachingSqlite(conn));
+    const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect(driver) });
+    registerSyncReader(kysely, driver.readNow);
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }
   if (dialect === 'postgres') {

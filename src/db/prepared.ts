@@ -13,6 +13,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { Database } from './schema/index.js';
+import { syncReaderOf } from './sync-read.js';
 
 const MARK = '\u0000nimbo-arg:';
 const END = '\u0001';
@@ -84,6 +85,9 @@ export class QueryTemplate<R> {
   }
 
   async execute(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<R[]> {
-    return (await k.executeQuery(this.compiled(k, shape, args))).rows;
+    const q = this.compiled(k, shape, args);
+    // SQLite answers at once when its connection is free (db/sync-read.ts).
+    const rows = syncReaderOf(k)?.(q.sql, q.parameters);
+    return rows ? (rows as R[]) : (await k.executeQuery(q)).rows;
   }
 }

@@ -1,0 +1,60 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { openDb } from './dialect.js';
+import { QueryTemplate } from './prepared.js';
+import { syncReaderOf } from './sync-read.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test table outside the schema
+const anyK = (k: unknown) => k as Kysely<any>;
+const IDS = new QueryTemplate<{ id: number }>((k) => anyK(k).selectFrom('t').select('id').orderBy('id'));
+
+describe('SQLite reads at once when the connection is free', () => {
+  it('answers a template read at once, waits behind an open transaction and never sees its uncommitted rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nimbo-syncread-'));
+    const db = openDb(undefined, dir);
+    try {
+      await sql`create table t (id integer primary key)`.execute(db.kysely);
+      const reader = syncReaderOf(db.kysely);
+      assert.ok(reader, 'SQLite has an at-once reader');
+      const text = IDS.compiled(db.kysely, '', {}).sql;
+      assert.deepEqual(reader(text, []), []);
+      assert.equal(reader('insert into t (id) values (9)', []), undefined, 'writes are not run by the reader');
+
+      let inside!: () => void;
+      let finish!: () => void;
+      const entered = new Promise<void>((r) => (inside = r));
+      const hold = new Promise<void>((r) => (finish = r));
+      const tx = db.kysely.transaction().execute(async (trx) => {
+        assert.equal(syncReaderOf(trx), undefined, 'never inside a transaction');
+        await anyK(trx).insertInto('t').values({ id: 1 }).execute();
+        inside();
+        await hold;
+      });
+      await entered;
+      assert.equal(reader(text, []), undefined, 'the connection is held by the transaction');
+      let done = false;
+      const read = IDS.execute(db.kysely, '', {}).then((rows) => ((done = true), rows));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(done, false, 'the read waits for the transaction');
+      finish();
+      await tx;
+      assert.deepEqual(await read, [{ id: 1 }], 'and then sees its committed row');
+      assert.deepEqual(await IDS.execute(db.kysely, '', {}), [{ id: 1 }]);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is absent for PostgreSQL and MySQL, whose queries are asynchronous anyway', async () => {
+    for (const url of ['postgres://nobody@127.0.0.1:1/none', 'mysql://nobody@127.0.0.1:1/none']) {
+      const db = openDb(url, tmpdir());
+      assert.equal(syncReaderOf(db.kysely), undefined);
+      await db.close();
+    }
+  });
+});
