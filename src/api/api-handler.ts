@@ -23,7 +23,6 @@ export interface ApiRequest {
   queryString: string;
   body?: string | undefined;
   cookieHeader?: string | undefined;
-  remoteAddress?: string | undefined;
   /** Set on the integration port: no credentials, everything runs as SYSTEM. */
   integration?: boolean;
 }

@@ -29,9 +29,10 @@ export function parseUrlEncoded(raw: string, firstWins: boolean): Record<string,
 
 /** Original-case parameters (for the signature) and a lower-cased view (for binding). */
 export function requestParams(queryString: string, body: string | undefined): { original: Record<string, string>; lower: Record<string, string> } {
-  const original = { ...parseUrlEncoded(body ?? '', true), ...parseUrlEncoded(queryString, false) };
+  // Most requests are GETs: no body to merge.
+  const original = body ? { ...parseUrlEncoded(body, true), ...parseUrlEncoded(queryString, false) } : parseUrlEncoded(queryString, false);
   const lower: Record<string, string> = {};
-  for (const [k, v] of Object.entries(original)) lower[k.toLowerCase()] = v;
+  for (const k in original) lower[k.toLowerCase()] = original[k]!;
   return { original, lower };
 }
 

@@ -19,7 +19,6 @@ function toApiRequest(req: FastifyRequest, integration: boolean): ApiRequest {
     queryString: i < 0 ? '' : q.slice(i + 1),
     body: typeof req.body === 'string' ? req.body : undefined,
     cookieHeader: req.headers.cookie,
-    remoteAddress: req.ip,
     integration,
   };
 }
