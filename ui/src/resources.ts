@@ -8,12 +8,13 @@ import type { Session } from './api/client';
 
 export type Params = Record<string, string | number | boolean | undefined>;
 export type Row = Record<string, any>;
+export type Option = { value: string; label: string };
 
 export interface Column {
   key: string;
   title: string;
-  /** How to show the value; default is plain text. */
-  kind?: 'state' | 'bytes' | 'mb' | 'date' | 'bool';
+  /** How to show the value; default is plain text. `progress` draws "45% Downloaded" as a bar. */
+  kind?: 'state' | 'bytes' | 'mb' | 'date' | 'bool' | 'progress';
   /** Read a nested value (e.g. the first NIC's address). */
   value?: (row: Row) => unknown;
 }
@@ -37,7 +38,11 @@ export interface RowAction extends FormSpec {
   showResult?: (result: Row) => Array<[string, string]>;
   /** Open the address in the command's answer in a new window (the VM console). */
   openWindow?: (result: Row) => string | undefined;
+  /** Choices for fields that only the row knows (e.g. which of a group's rules to revoke). */
+  options?: (row: Row) => Record<string, Option[]>;
 }
+
+export type CreateSpec = FormSpec & { label: string; showResult?: RowAction['showResult'] };
 
 export interface Resource {
   path: string;
@@ -49,7 +54,10 @@ export interface Resource {
   params?: (s: Session | null, admin: boolean) => Params;
   columns: Column[];
   actions?: RowAction[];
-  create?: FormSpec & { label: string; showResult?: RowAction['showResult'] };
+  /** The toolbar's form buttons (add, register, …). */
+  create?: CreateSpec | CreateSpec[];
+  /** While a row is in a passing state (a download running), the list refreshes itself. */
+  busy?: (row: Row) => boolean;
 }
 
 const byId = (row: Row | undefined): Params => ({ id: row?.['id'] });
@@ -58,6 +66,16 @@ const INTERVALS = ['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY'];
 /** yyyy-MM-dd `offset` days from today (UTC), the date form listUsageRecords takes. */
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const state = (...s: string[]) => (row: Row) => s.includes(String(row['state']));
+/** A template or ISO copy still on its way into the zone (queued or downloading). */
+const downloading = (row: Row) => /% Downloaded$|^Not Downloaded$/.test(String(row['status'] ?? ''));
+/** A security group rule in words, for choosing which to revoke. */
+const ruleText = (r: Row) => `${r['protocol']}${r['startport'] !== undefined ? ` ${r['startport']}-${r['endport']}` : ''}${r['icmptype'] !== undefined ? ` type ${r['icmptype']} code ${r['icmpcode']}` : ''} ${r['cidr'] ?? `${r['account']}/${r['securitygroupname']}`}`;
+const rulesOf = (key: 'ingressrule' | 'egressrule') => (row: Row) => ((row[key] ?? []) as Row[]).map(ruleText).join('; ');
+const ruleChoices = (key: 'ingressrule' | 'egressrule') => (row: Row) => ({ id: ((row[key] ?? []) as Row[]).map((r) => ({ value: String(r['ruleid']), label: ruleText(r) })) });
+const allocation = (command: string, on: string, off: string) => [
+  { label: 'Disable', command, fields: [], fixed: (r: Row | undefined) => ({ id: r?.['id'], allocationstate: off }), when: (r: Row) => r['allocationstate'] === on },
+  { label: 'Enable', command, fields: [], fixed: (r: Row | undefined) => ({ id: r?.['id'], allocationstate: on }), when: (r: Row) => r['allocationstate'] === off },
+];
 
 export const GROUPS = ['Compute', 'Network', 'Storage', 'Images', 'Infrastructure', 'Offerings', 'Accounts', 'Administration'];
 
@@ -68,7 +86,7 @@ export const RESOURCES: Resource[] = [
       { key: 'name', title: 'Name' }, { key: 'displayname', title: 'Display name' }, { key: 'state', title: 'State', kind: 'state' },
       { key: 'ipaddress', title: 'IP address', value: (r) => r['nic']?.[0]?.['ipaddress'] ?? r['ipaddress'] },
       { key: 'zonename', title: 'Zone' }, { key: 'templatename', title: 'Template' }, { key: 'serviceofferingname', title: 'Offering' },
-      { key: 'account', title: 'Account' }, { key: 'hostname', title: 'Host' },
+      { key: 'account', title: 'Account' }, { key: 'hostname', title: 'Host' }, { key: 'haenable', title: 'HA', kind: 'bool' }, { key: 'isoname', title: 'ISO' },
     ],
     actions: [
       { label: 'Start', command: 'startVirtualMachine', fields: [], fixed: byId, when: state('Stopped', 'Down') },
@@ -78,7 +96,9 @@ export const RESOURCES: Resource[] = [
       { label: 'Reset password', command: 'resetPasswordForVirtualMachine', fields: [], fixed: byId, when: (r) => r['passwordenabled'] === true && r['state'] === 'Stopped', showResult: (r) => [['Password', String(r['virtualmachine']?.['password'] ?? '')]] },
       { label: 'Attach ISO', command: 'attachIso', fields: ['id'], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: (r) => !r['isoid'] && ['Running', 'Stopped'].includes(r['state']) },
       { label: 'Detach ISO', command: 'detachIso', fields: [], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: (r) => !!r['isoid'] },
+      { label: 'Attach volume', command: 'attachVolume', fields: ['id'], fixed: (r) => ({ virtualmachineid: r?.['id'] }), when: state('Running', 'Stopped') },
       { label: 'Enable HA', command: 'updateVirtualMachine', fields: [], fixed: (r) => ({ id: r?.['id'], haenable: true }), when: (r) => r['haenable'] === false && r['state'] !== 'Destroyed' },
+      { label: 'Disable HA', command: 'updateVirtualMachine', fields: [], fixed: (r) => ({ id: r?.['id'], haenable: false }), when: (r) => r['haenable'] === true && r['state'] !== 'Destroyed' },
       { label: 'Destroy', command: 'destroyVirtualMachine', fields: ['expunge'], fixed: byId, when: (r) => !['Destroyed', 'Expunging'].includes(r['state']), danger: true, confirm: 'Destroy this instance?' },
       { label: 'Recover', command: 'recoverVirtualMachine', fields: [], fixed: byId, when: state('Destroyed') },
     ],
@@ -86,7 +106,10 @@ export const RESOURCES: Resource[] = [
   {
     path: 'sshkeys', title: 'SSH key pairs', group: 'Compute', command: 'listSSHKeyPairs',
     columns: [{ key: 'name', title: 'Name' }, { key: 'fingerprint', title: 'Fingerprint' }, { key: 'account', title: 'Account' }],
-    create: { label: 'Create SSH key pair', command: 'createSSHKeyPair', fields: ['name'], showResult: (r) => [['Private key', String(r['keypair']?.['privatekey'] ?? '')]] },
+    create: [
+      { label: 'Create SSH key pair', command: 'createSSHKeyPair', fields: ['name'], showResult: (r) => [['Private key', String(r['keypair']?.['privatekey'] ?? '')]] },
+      { label: 'Register public key', command: 'registerSSHKeyPair', fields: ['name', 'publickey'] },
+    ],
     actions: [{ label: 'Delete', command: 'deleteSSHKeyPair', fields: [], fixed: (r) => ({ name: r?.['name'] }), danger: true, confirm: 'Delete this key pair?' }],
   },
   {
@@ -160,7 +183,23 @@ export const RESOURCES: Resource[] = [
     create: { label: 'Add load balancer', command: 'createLoadBalancerRule', fields: ['name', 'publicipid', 'algorithm', 'publicport', 'privateport', 'openfirewall'] },
     actions: [
       { label: 'Add instances', command: 'assignToLoadBalancerRule', fields: ['virtualmachineids'], fixed: byId },
+      { label: 'Remove instances', command: 'removeFromLoadBalancerRule', fields: ['virtualmachineids'], fixed: byId },
       { label: 'Delete', command: 'deleteLoadBalancerRule', fields: [], fixed: byId, danger: true, confirm: 'Delete this load balancer?' },
+    ],
+  },
+  {
+    path: 'securitygroups', title: 'Security groups', group: 'Network', command: 'listSecurityGroups',
+    columns: [
+      { key: 'name', title: 'Name' }, { key: 'description', title: 'Description' }, { key: 'ingressrule', title: 'Ingress rules', value: rulesOf('ingressrule') },
+      { key: 'egressrule', title: 'Egress rules', value: rulesOf('egressrule') }, { key: 'virtualmachinecount', title: 'Instances' }, { key: 'account', title: 'Account' },
+    ],
+    create: { label: 'Add security group', command: 'createSecurityGroup', fields: ['name', 'description'] },
+    actions: [
+      { label: 'Allow ingress', command: 'authorizeSecurityGroupIngress', fields: ['protocol', 'startport', 'endport', 'cidrlist'], fixed: (r) => ({ securitygroupid: r?.['id'] }), initial: () => ({ protocol: 'tcp', cidrlist: '0.0.0.0/0' }) },
+      { label: 'Allow egress', command: 'authorizeSecurityGroupEgress', fields: ['protocol', 'startport', 'endport', 'cidrlist'], fixed: (r) => ({ securitygroupid: r?.['id'] }), initial: () => ({ protocol: 'tcp', cidrlist: '0.0.0.0/0' }) },
+      { label: 'Revoke ingress rule', command: 'revokeSecurityGroupIngress', fields: ['id'], options: ruleChoices('ingressrule'), when: (r) => !!r['ingressrule']?.length },
+      { label: 'Revoke egress rule', command: 'revokeSecurityGroupEgress', fields: ['id'], options: ruleChoices('egressrule'), when: (r) => !!r['egressrule']?.length },
+      { label: 'Delete', command: 'deleteSecurityGroup', fields: [], fixed: byId, when: (r) => r['name'] !== 'default', danger: true, confirm: 'Delete this security group?' },
     ],
   },
   {
@@ -168,8 +207,9 @@ export const RESOURCES: Resource[] = [
     params: (_s, admin) => ({ templatefilter: admin ? 'all' : 'executable' }),
     columns: [
       { key: 'name', title: 'Name' }, { key: 'ostypename', title: 'OS type' }, { key: 'zonename', title: 'Zone' }, { key: 'isready', title: 'Ready', kind: 'bool' },
-      { key: 'status', title: 'Status' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'isfeatured', title: 'Featured', kind: 'bool' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'account', title: 'Owner' },
+      { key: 'status', title: 'Status', kind: 'progress' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'isfeatured', title: 'Featured', kind: 'bool' }, { key: 'size', title: 'Size', kind: 'bytes' }, { key: 'account', title: 'Owner' },
     ],
+    busy: downloading,
     create: { label: 'Register template', command: 'registerTemplate', fields: ['name', 'displaytext', 'url', 'zoneid', 'format', 'hypervisor', 'ostypeid', 'checksum', 'ispublic', 'passwordenabled'], initial: () => ({ format: 'QCOW2', hypervisor: 'KVM' }) },
     actions: [
       { label: 'Copy to zone', command: 'copyTemplate', fields: ['destzoneid'], fixed: (r) => ({ id: r?.['id'], sourcezoneid: r?.['zoneid'] }) },
@@ -180,25 +220,31 @@ export const RESOURCES: Resource[] = [
   {
     path: 'isos', title: 'ISOs', group: 'Images', command: 'listIsos',
     params: (_s, admin) => ({ isofilter: admin ? 'all' : 'executable' }),
-    columns: [{ key: 'name', title: 'Name' }, { key: 'ostypename', title: 'OS type' }, { key: 'zonename', title: 'Zone' }, { key: 'isready', title: 'Ready', kind: 'bool' }, { key: 'status', title: 'Status' }, { key: 'bootable', title: 'Bootable', kind: 'bool' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'account', title: 'Owner' }],
+    columns: [{ key: 'name', title: 'Name' }, { key: 'ostypename', title: 'OS type' }, { key: 'zonename', title: 'Zone' }, { key: 'isready', title: 'Ready', kind: 'bool' }, { key: 'status', title: 'Status', kind: 'progress' }, { key: 'bootable', title: 'Bootable', kind: 'bool' }, { key: 'ispublic', title: 'Public', kind: 'bool' }, { key: 'account', title: 'Owner' }],
+    busy: downloading,
     create: { label: 'Register ISO', command: 'registerIso', fields: ['name', 'displaytext', 'url', 'zoneid', 'ostypeid', 'bootable', 'ispublic'] },
-    actions: [{ label: 'Delete', command: 'deleteIso', fields: [], fixed: (r) => ({ id: r?.['id'], zoneid: r?.['zoneid'] }), danger: true, confirm: 'Delete this ISO from this zone?' }],
+    actions: [
+      { label: 'Copy to zone', command: 'copyIso', fields: ['destzoneid'], fixed: (r) => ({ id: r?.['id'], sourcezoneid: r?.['zoneid'] }) },
+      { label: 'Share', command: 'updateIsoPermissions', fields: ['accounts', 'op'], fixed: byId, initial: () => ({ op: 'add' }) },
+      { label: 'Delete', command: 'deleteIso', fields: [], fixed: (r) => ({ id: r?.['id'], zoneid: r?.['zoneid'] }), danger: true, confirm: 'Delete this ISO from this zone?' },
+    ],
   },
   {
     path: 'zones', title: 'Zones', group: 'Infrastructure', command: 'listZones', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'networktype', title: 'Network type' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }, { key: 'dns1', title: 'DNS 1' }, { key: 'guestcidraddress', title: 'Guest CIDR' }],
-    actions: [
-      { label: 'Disable', command: 'updateZone', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Disabled' }), when: (r) => r['allocationstate'] === 'Enabled' },
-      { label: 'Enable', command: 'updateZone', fields: [], fixed: (r) => ({ id: r?.['id'], allocationstate: 'Enabled' }), when: (r) => r['allocationstate'] === 'Disabled' },
-    ],
+    actions: allocation('updateZone', 'Enabled', 'Disabled'),
   },
   {
     path: 'pods', title: 'Pods', group: 'Infrastructure', command: 'listPods', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'zonename', title: 'Zone' }, { key: 'gateway', title: 'Gateway' }, { key: 'netmask', title: 'Netmask' }, { key: 'startip', title: 'Start IP' }, { key: 'endip', title: 'End IP' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }],
+    create: { label: 'Add pod', command: 'createPod', fields: ['zoneid', 'name', 'gateway', 'netmask', 'startip', 'endip'] },
+    actions: [...allocation('updatePod', 'Enabled', 'Disabled'), { label: 'Delete', command: 'deletePod', fields: [], fixed: byId, danger: true, confirm: 'Delete this pod?' }],
   },
   {
     path: 'clusters', title: 'Clusters', group: 'Infrastructure', command: 'listClusters', adminOnly: true,
-    columns: [{ key: 'name', title: 'Name' }, { key: 'podname', title: 'Pod' }, { key: 'zonename', title: 'Zone' }, { key: 'hypervisortype', title: 'Hypervisor' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }],
+    columns: [{ key: 'name', title: 'Name' }, { key: 'podname', title: 'Pod' }, { key: 'zonename', title: 'Zone' }, { key: 'hypervisortype', title: 'Hypervisor' }, { key: 'allocationstate', title: 'Allocation', kind: 'state' }, { key: 'managedstate', title: 'Managed' }],
+    create: { label: 'Add cluster', command: 'addCluster', fields: ['zoneid', 'podid', 'clustername', 'hypervisor', 'clustertype'], initial: () => ({ hypervisor: 'Simulator', clustertype: 'CloudManaged' }) },
+    actions: [...allocation('updateCluster', 'Enabled', 'Disabled'), { label: 'Delete', command: 'deleteCluster', fields: [], fixed: byId, danger: true, confirm: 'Delete this cluster?' }],
   },
   {
     path: 'hosts', title: 'Hosts', group: 'Infrastructure', command: 'listHosts', adminOnly: true,
@@ -213,23 +259,41 @@ export const RESOURCES: Resource[] = [
       { label: 'Edit tags', command: 'updateHost', fields: ['hosttags', 'oscategoryid'], fixed: byId, initial: (r) => ({ hosttags: r?.['hosttags'] }) },
       { label: 'Maintenance', command: 'prepareHostForMaintenance', fields: [], fixed: byId, when: (r) => r['resourcestate'] === 'Enabled', confirm: 'Move all instances off this host?' },
       { label: 'Cancel maintenance', command: 'cancelHostMaintenance', fields: [], fixed: byId, when: (r) => /Maintenance/.test(String(r['resourcestate'])) },
+      { label: 'Reconnect', command: 'reconnectHost', fields: [], fixed: byId, when: (r) => r['state'] !== 'Up' },
     ],
+    // The password is the one-time registration token the host's agent was started with.
+    create: { label: 'Add host', command: 'addHost', fields: ['zoneid', 'podid', 'clusterid', 'hypervisor', 'url', 'password', 'hosttags'], initial: () => ({ hypervisor: 'Simulator' }) },
   },
   {
     path: 'primarystorage', title: 'Primary storage', group: 'Infrastructure', command: 'listStoragePools', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'scope', title: 'Scope' }, { key: 'clustername', title: 'Cluster' }, { key: 'zonename', title: 'Zone' }, { key: 'disksizetotal', title: 'Total', kind: 'bytes' }, { key: 'disksizeallocated', title: 'Allocated', kind: 'bytes' }, { key: 'tags', title: 'Tags' }],
+    create: { label: 'Add primary storage', command: 'createStoragePool', fields: ['zoneid', 'podid', 'clusterid', 'scope', 'name', 'url', 'tags'], initial: () => ({ scope: 'cluster' }) },
+    actions: [
+      { label: 'Maintenance', command: 'enableStorageMaintenance', fields: [], fixed: byId, when: state('Up'), confirm: 'Stop or move the volumes on this storage?' },
+      { label: 'Cancel maintenance', command: 'cancelStorageMaintenance', fields: [], fixed: byId, when: state('Maintenance', 'PrepareForMaintenance', 'ErrorInMaintenance') },
+      { label: 'Delete', command: 'deleteStoragePool', fields: [], fixed: byId, when: state('Maintenance', 'Disabled'), danger: true, confirm: 'Delete this primary storage?' },
+    ],
   },
   {
     path: 'secondarystorage', title: 'Secondary storage', group: 'Infrastructure', command: 'listImageStores', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'url', title: 'URL' }, { key: 'protocol', title: 'Protocol' }, { key: 'zonename', title: 'Zone' }],
+    create: { label: 'Add secondary storage', command: 'addImageStore', fields: ['zoneid', 'name', 'url', 'provider'], initial: () => ({ provider: 'NFS' }) },
+    actions: [{ label: 'Delete', command: 'deleteImageStore', fields: [], fixed: byId, danger: true, confirm: 'Delete this secondary storage?' }],
   },
   {
     path: 'ipranges', title: 'IP ranges', group: 'Infrastructure', command: 'listVlanIpRanges', adminOnly: true,
     columns: [{ key: 'vlan', title: 'VLAN' }, { key: 'startip', title: 'Start IP' }, { key: 'endip', title: 'End IP' }, { key: 'gateway', title: 'Gateway' }, { key: 'forvirtualnetwork', title: 'Public', kind: 'bool' }, { key: 'zonename', title: 'Zone' }, { key: 'account', title: 'Account' }],
+    create: { label: 'Add IP range', command: 'createVlanIpRange', fields: ['zoneid', 'vlan', 'gateway', 'netmask', 'startip', 'endip', 'forvirtualnetwork'], initial: () => ({ vlan: 'untagged', forvirtualnetwork: true }) },
+    actions: [{ label: 'Delete', command: 'deleteVlanIpRange', fields: [], fixed: byId, danger: true, confirm: 'Delete this IP range?' }],
   },
   {
     path: 'routers', title: 'Virtual routers', group: 'Infrastructure', command: 'listRouters', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'publicip', title: 'Public IP' }, { key: 'guestnetworkname', title: 'Network' }, { key: 'hostname', title: 'Host' }, { key: 'account', title: 'Account' }],
+    actions: [
+      { label: 'Start', command: 'startRouter', fields: [], fixed: byId, when: state('Stopped') },
+      { label: 'Reboot', command: 'rebootRouter', fields: [], fixed: byId, when: state('Running'), confirm: 'Reboot this router?' },
+      { label: 'Stop', command: 'stopRouter', fields: [], fixed: byId, when: state('Running'), confirm: 'Stop this router? Its networks lose their services.' },
+    ],
   },
   {
     // Console proxies: one per management server and zone (Nimbo has no secondary storage VM).
@@ -260,6 +324,10 @@ export const RESOURCES: Resource[] = [
   {
     path: 'networkofferings', title: 'Network offerings', group: 'Offerings', command: 'listNetworkOfferings', adminOnly: true,
     columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'guestiptype', title: 'Guest IP type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'isdefault', title: 'Default', kind: 'bool' }],
+    actions: [
+      { label: 'Disable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Disabled' }), when: state('Enabled') },
+      { label: 'Enable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Enabled' }), when: state('Disabled') },
+    ],
   },
   {
     path: 'domains', title: 'Domains', group: 'Accounts', command: 'listDomains', adminOnly: true,
@@ -282,10 +350,13 @@ export const RESOURCES: Resource[] = [
     path: 'users', title: 'Users', group: 'Accounts', command: 'listUsers', adminOnly: true,
     columns: [{ key: 'username', title: 'Username' }, { key: 'firstname', title: 'First name' }, { key: 'lastname', title: 'Last name' }, { key: 'email', title: 'E-mail' }, { key: 'account', title: 'Account' }, { key: 'domain', title: 'Domain' }, { key: 'state', title: 'State', kind: 'state' }],
     actions: [
+      { label: 'View API keys', command: 'getUserKeys', fields: [], fixed: byId, showResult: (r) => [['API key', String(r['userkeys']?.['apikey'] ?? 'none')], ['Secret key', String(r['userkeys']?.['secretkey'] ?? 'none')]] },
       { label: 'Generate API keys', command: 'registerUserKeys', fields: [], fixed: byId, confirm: 'Replace this user\'s API keys?', showResult: (r) => [['API key', String(r['userkeys']?.['apikey'] ?? '')], ['Secret key', String(r['userkeys']?.['secretkey'] ?? '')]] },
       { label: 'Disable', command: 'disableUser', fields: [], fixed: byId, when: state('enabled') },
       { label: 'Enable', command: 'enableUser', fields: [], fixed: byId, when: (r) => r['state'] !== 'enabled' },
+      { label: 'Delete', command: 'deleteUser', fields: [], fixed: byId, danger: true, confirm: 'Delete this user?' },
     ],
+    create: { label: 'Add user', command: 'createUser', fields: ['account', 'domainid', 'username', 'password', 'email', 'firstname', 'lastname'] },
   },
   {
     path: 'events', title: 'Events', group: 'Administration', command: 'listEvents',

@@ -33,14 +33,30 @@ const BY_PARAM: Record<string, Lookup> = {
 
 const BY_COMMAND: Record<string, Lookup> = {
   'attachIso.id': { command: 'listIsos', label: 'name', params: { isofilter: 'executable' } },
+  // From an instance's row: pick one of the caller's data disks that is not attached anywhere.
+  'attachVolume.id': { command: 'listVolumes', label: 'name', params: { type: 'DATADISK' } },
+  'removeFromLoadBalancerRule.virtualmachineids': { command: 'listVirtualMachines', label: 'name', multiple: true },
 };
 
 export function lookupFor(command: string, param: string): Lookup | undefined {
   return BY_COMMAND[`${command}.${param}`] ?? BY_PARAM[param];
 }
 
-/** Fixed choices CloudStack documents for some string parameters. */
-export const CHOICES: Record<string, string[]> = {
+/** Fixed choices CloudStack documents for some string parameters, by `command.param` first, then by name. */
+const CHOICES_BY_COMMAND: Record<string, string[]> = {
+  // Security group rules take lower-case protocol names (and `all`), unlike firewall rules.
+  'authorizeSecurityGroupIngress.protocol': ['tcp', 'udp', 'icmp', 'all'],
+  'authorizeSecurityGroupEgress.protocol': ['tcp', 'udp', 'icmp', 'all'],
+  'createStoragePool.scope': ['cluster', 'zone'],
+  'addImageStore.provider': ['NFS'],
+  'addCluster.clustertype': ['CloudManaged', 'ExternalManaged'],
+};
+
+export function choicesFor(command: string, param: string): string[] | undefined {
+  return CHOICES_BY_COMMAND[`${command}.${param}`] ?? CHOICES[param];
+}
+
+const CHOICES: Record<string, string[]> = {
   protocol: ['TCP', 'UDP', 'ICMP'],
   algorithm: ['roundrobin', 'leastconn', 'source'],
   format: ['QCOW2', 'RAW', 'VHD', 'OVA', 'ISO'],

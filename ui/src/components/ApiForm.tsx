@@ -6,8 +6,8 @@ import { Form, Input, InputNumber, Modal, Select, Switch, Typography } from 'ant
 import { useQuery } from '@tanstack/react-query';
 import { api, itemsOf } from '../api/client';
 import { useApis, type ApiParam } from '../api/apis';
-import { CHOICES, lookupFor } from '../api/lookups';
-import type { Params } from '../resources';
+import { choicesFor, lookupFor } from '../api/lookups';
+import type { Option, Params } from '../resources';
 
 function LookupSelect({ command, param, id, value, onChange }: { command: string; param: string; id?: string; value?: string | string[]; onChange?: (v: unknown) => void }) {
   const l = lookupFor(command, param)!;
@@ -18,14 +18,17 @@ function LookupSelect({ command, param, id, value, onChange }: { command: string
   );
 }
 
-function field(command: string, p: ApiParam) {
+function field(command: string, p: ApiParam, options?: Option[]) {
   const label = p.name;
   const rules = p.required ? [{ required: true, message: `${p.name} is required` }] : [];
   const common = { key: p.name, name: p.name, label, rules, tooltip: p.description || undefined };
+  // Choices that only the row knows (a security group's own rules, say) come first.
+  if (options) return <Form.Item {...common}><Select options={options} showSearch={{ optionFilterProp: 'label' }} /></Form.Item>;
   if (p.type === 'boolean') return <Form.Item {...common} valuePropName="checked"><Switch /></Form.Item>;
-  if (['integer', 'long', 'short'].includes(p.type)) return <Form.Item {...common}><InputNumber style={{ width: '100%' }} /></Form.Item>;
+  if (['integer', 'long', 'short'].includes(p.type)) return <Form.Item {...common}><InputNumber precision={0} style={{ width: '100%' }} /></Form.Item>;
   if ((p.type === 'uuid' || p.type === 'list') && lookupFor(command, p.name)) return <Form.Item {...common}><LookupSelect command={command} param={p.name} /></Form.Item>;
-  if (CHOICES[p.name]) return <Form.Item {...common}><Select options={CHOICES[p.name]!.map((c) => ({ value: c, label: c }))} /></Form.Item>;
+  const fixed = choicesFor(command, p.name);
+  if (fixed) return <Form.Item {...common}><Select options={fixed.map((c) => ({ value: c, label: c }))} /></Form.Item>;
   if (/password/.test(p.name)) return <Form.Item {...common}><Input.Password autoComplete="new-password" /></Form.Item>;
   return <Form.Item {...common}><Input /></Form.Item>;
 }
@@ -36,11 +39,13 @@ export interface ApiFormProps {
   command: string;
   fields: string[];
   initial?: Params | undefined;
+  /** Choices for some fields that come from the row rather than from a list command. */
+  options?: Record<string, Option[]> | undefined;
   onCancel(): void;
   onSubmit(values: Params): Promise<void>;
 }
 
-export function ApiFormModal({ open, title, command, fields, initial, onCancel, onSubmit }: ApiFormProps) {
+export function ApiFormModal({ open, title, command, fields, initial, options, onCancel, onSubmit }: ApiFormProps) {
   const [form] = Form.useForm();
   const apis = useApis();
   const meta = apis.data?.get(command);
@@ -59,7 +64,7 @@ export function ApiFormModal({ open, title, command, fields, initial, onCancel, 
     <Modal open={open} title={title} onCancel={onCancel} onOk={submit} okText="OK" destroyOnHidden>
       {!meta && <Typography.Text type="secondary">Loading…</Typography.Text>}
       <Form form={form} layout="vertical" initialValues={initial} preserve={false}>
-        {params.map((p) => field(command, p))}
+        {params.map((p) => field(command, p, options?.[p.name]))}
       </Form>
     </Modal>
   );

@@ -1,4 +1,4 @@
-import { Tag } from 'antd';
+import { Progress, Tag } from 'antd';
 import type { Column, Row } from '../resources';
 
 const GOOD = ['Running', 'Up', 'Enabled', 'enabled', 'Ready', 'Implemented', 'Allocated', 'Active', 'BackedUp', 'Add'];
@@ -23,6 +23,11 @@ export function renderCell(c: Column, row: Row) {
     case 'state': {
       const s = String(v);
       return <Tag color={GOOD.includes(s) ? 'green' : BAD.includes(s) ? 'red' : 'blue'}>{s}</Tag>;
+    }
+    case 'progress': {
+      // CloudStack's template status: "45% Downloaded" while downloading, else a word or an error.
+      const pct = /^(\d+)% Downloaded$/.exec(String(v));
+      return pct ? <Progress percent={Number(pct[1])} size="small" status="active" aria-label={String(v)} style={{ minWidth: 120 }} /> : String(v);
     }
     case 'bytes': return formatBytes(Number(v));
     case 'mb': return formatBytes(Number(v) * 1024 * 1024);

@@ -27,6 +27,16 @@ function RecentEvents() {
   );
 }
 
+function RecentAlerts() {
+  const alerts = useList('listAlerts', { pagesize: 8, page: 1 });
+  return (
+    <Card title="Recent alerts" style={{ marginTop: 16 }}>
+      <List size="small" loading={alerts.isLoading} dataSource={alerts.data?.items ?? []} locale={{ emptyText: 'No alerts' }}
+        renderItem={(a) => <List.Item><Typography.Text type="danger">{a['subject']}</Typography.Text>&nbsp;<Typography.Text type="secondary">{a['sent'] ? new Date(a['sent']).toLocaleString() : ''}</Typography.Text></List.Item>} />
+    </Card>
+  );
+}
+
 function AdminDashboard() {
   const { session } = useSession();
   const capacity = useList('listCapacity');
@@ -70,6 +80,7 @@ function AdminDashboard() {
             <Table size="small" rowKey="id" loading={down.isLoading} dataSource={down.data ?? []} pagination={false} locale={{ emptyText: 'All hosts are Up' }}
               columns={[{ title: 'Host', dataIndex: 'name' }, { title: 'State', dataIndex: 'state' }, { title: 'Cluster', dataIndex: 'clustername' }]} />
           </Card>
+          <RecentAlerts />
         </Col>
         <Col xs={24} lg={12}><RecentEvents /></Col>
       </Row>
@@ -86,15 +97,17 @@ function UserDashboard() {
   const vms = useList('listVirtualMachines', { pagesize: 1, page: 1 });
   const running = useList('listVirtualMachines', { state: 'Running', pagesize: 1, page: 1 });
   const ips = useList('listPublicIpAddresses', { pagesize: 1, page: 1 });
+  const volumes = useList('listVolumes', { pagesize: 1, page: 1 });
   const account = useList('listAccounts');
   const a = account.data?.items[0];
   return (
     <>
       <Typography.Title level={3}>Dashboard</Typography.Title>
       <Row gutter={16} style={{ marginBottom: 16 }}>
-        <Col span={8}><Card><Statistic title="Instances" value={vms.data?.count ?? 0} /></Card></Col>
-        <Col span={8}><Card><Statistic title="Running" value={running.data?.count ?? 0} /></Card></Col>
-        <Col span={8}><Card><Statistic title="Public IPs" value={ips.data?.count ?? 0} /></Card></Col>
+        <Col span={6}><Card><Statistic title="Instances" value={vms.data?.count ?? 0} /></Card></Col>
+        <Col span={6}><Card><Statistic title="Running" value={running.data?.count ?? 0} /></Card></Col>
+        <Col span={6}><Card><Statistic title="Volumes" value={volumes.data?.count ?? 0} /></Card></Col>
+        <Col span={6}><Card><Statistic title="Public IPs" value={ips.data?.count ?? 0} /></Card></Col>
       </Row>
       <Row gutter={16}>
         <Col xs={24} lg={12}>

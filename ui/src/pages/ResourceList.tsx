@@ -8,13 +8,18 @@ import { useApis } from '../api/apis';
 import { ApiFormModal } from '../components/ApiForm';
 import { cellValue, renderCell } from '../components/format';
 import { useRunner } from '../components/run';
-import { resourceByPath, type Params, type Row, type RowAction } from '../resources';
+import { resourceByPath, type CreateSpec, type Params, type Row, type RowAction } from '../resources';
 import { useSession } from '../session';
 
-type Pending = { action: RowAction | (NonNullable<ReturnType<typeof resourceByPath>>['create'] & {}); row?: Row };
+type Pending = { action: RowAction | CreateSpec; row?: Row };
 
-export default function ResourceList() {
+/** One instance per page, so paging, search and open forms start afresh on another resource. */
+export default function ResourceListPage() {
   const { path = '' } = useParams();
+  return <ResourceList key={path} path={path} />;
+}
+
+function ResourceList({ path }: { path: string }) {
   const res = resourceByPath(path);
   const { session } = useSession();
   const admin = isAdmin(session);
@@ -34,6 +39,8 @@ export default function ResourceList() {
     queryKey: ['list', res?.command, params],
     queryFn: async () => itemsOf(await api(res!.command, params)),
     enabled: !!res && !!meta,
+    // A download or another passing state shows its progress without a reload.
+    refetchInterval: (q) => (res?.busy && q.state.data?.items.some(res.busy) ? 2000 : false),
   });
   if (!res || (apis.data && !meta) || (res.adminOnly && !admin)) {
     return <Alert type="warning" showIcon title="This page is not available to your account." />;
@@ -83,7 +90,7 @@ export default function ResourceList() {
     }
     execute(a, row, {}).catch(() => undefined);
   };
-  const create = res.create && apis.data?.has(res.create.command) ? res.create : undefined;
+  const creates = ([] as CreateSpec[]).concat(res.create ?? []).filter((c) => apis.data?.has(c.command));
   return (
     <section aria-label={res.title}>
       <Space style={{ marginBottom: 16, width: '100%', justifyContent: 'space-between' }} wrap>
@@ -92,7 +99,7 @@ export default function ResourceList() {
           {accepts('keyword') && <Input.Search aria-label="Search" placeholder="Search" allowClear onSearch={(v) => { setPage(1); setKeyword(v); }} style={{ width: 240 }} />}
           <Button onClick={() => list.refetch()}>Refresh</Button>
           {res.path === 'instances' && apis.data?.has('deployVirtualMachine') && <Link to="/deploy"><Button type="primary">Add instance</Button></Link>}
-          {create && <Button type="primary" onClick={() => setPending({ action: create })}>{create.label}</Button>}
+          {creates.map((c) => <Button key={c.label} type="primary" onClick={() => setPending({ action: c })}>{c.label}</Button>)}
         </Space>
       </Space>
       {list.error && <Alert type="error" showIcon title={(list.error as Error).message} style={{ marginBottom: 16 }} />}
@@ -106,7 +113,7 @@ export default function ResourceList() {
       />
       {pending && (
         <ApiFormModal open title={pending.action.label} command={pending.action.command} fields={pending.action.fields}
-          initial={pending.action.initial?.(pending.row)} onCancel={() => setPending(null)}
+          initial={pending.action.initial?.(pending.row)} options={pending.row && 'options' in pending.action ? pending.action.options?.(pending.row) : undefined} onCancel={() => setPending(null)}
           onSubmit={async (v) => { const p = pending; setPending(null); await execute(p.action, p.row, v).catch(() => undefined); }} />
       )}
       <Modal open={!!result} title="Result" onOk={() => setResult(null)} onCancel={() => setResult(null)} footer={null} width={720}>
