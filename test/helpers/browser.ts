@@ -64,3 +64,44 @@ export async function choose(page: Page, label: string, option: string): Promise
     return false;
   }, 20_000, 250);
 }
+
+/** Logs in through the login form and waits for the frame (the user's name in the header). */
+export async function logIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/client/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+/**
+ * A fresh context (empty cache) that already holds a login session made over the API, as a
+ * returning user's tab would: the JSESSIONID cookie plus the session the UI keeps in
+ * sessionStorage. Lets a test time the very first load of a page without the login form.
+ */
+export async function sessionContext(b: TestBrowser, base: string, username: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+  const res = await fetch(`${base}/client/api`, { method: 'POST', body: new URLSearchParams({ command: 'login', username, password, domain: '/', response: 'json' }) });
+  const inner = ((await res.json()) as Record<string, Record<string, unknown>>)['loginresponse']!;
+  const sid = /JSESSIONID=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (res.status !== 200 || !sid) throw new Error(`login failed: ${res.status} ${JSON.stringify(inner)}`);
+  const session = { sessionkey: inner['sessionkey'], username: inner['username'], userid: inner['userid'], account: inner['account'], domainid: inner['domainid'], type: String(inner['type']) };
+  const { context, page } = await b.newPage();
+  // The server checks the session key in the cookie and in the parameter (CookieAndParameter).
+  await context.addCookies([{ name: 'JSESSIONID', value: sid, url: `${base}/client/` }, { name: 'sessionkey', value: String(inner['sessionkey']), url: `${base}/client/` }]);
+  await context.addInitScript((s) => sessionStorage.setItem('nimbo.session', s), JSON.stringify(session));
+  return { context, page };
+}
+
+/**
+ * The accessible name of the focused element as the accessibility tree gives it (role "name"),
+ * or undefined when it has none: what a screen reader announces on Tab.
+ */
+export async function focusedName(page: Page): Promise<{ role: string; name: string | undefined }> {
+  // Past the last element Tab leaves the page (to the browser's own UI): nothing is focused then.
+  if (!(await page.evaluate(() => !!document.activeElement && document.activeElement !== document.body))) return { role: 'none', name: undefined };
+  const snap = await page.locator(':focus').ariaSnapshot();
+  const m = /^- ([a-z]+)(?: "((?:[^"\\]|\\.)*)")?/.exec(snap.trim());
+  // Chromium counts antd's required-mark (CSS "* ") and the tooltip icon's name into a label's text.
+  const name = m?.[2]?.replace(/^\* /, '').replace(/ question-circle$/, '');
+  return { role: m?.[1] ?? snap.trim(), name: name || undefined };
+}
