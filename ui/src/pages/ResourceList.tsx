@@ -13,6 +13,9 @@ import { useSession } from '../session';
 
 type Pending = { action: RowAction | CreateSpec; row?: Row };
 
+/** What a screen reader says for a row's Actions button: the row's name, or what stands for it. */
+const rowLabel = (r: Row): string => String(r['name'] ?? r['username'] ?? r['ipaddress'] ?? (r['startip'] ? `${r['startip']}-${r['endip'] ?? r['startip']}` : undefined) ?? r['volumename'] ?? r['id']);
+
 /** One instance per page, so paging, search and open forms start afresh on another resource. */
 export default function ResourceListPage() {
   const { path = '' } = useParams();
@@ -61,7 +64,7 @@ function ResourceList({ path }: { path: string }) {
         if (!items.length) return '';
         return (
           <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => start(actions.find((a) => a.label === key)!, row) }}>
-            <Button size="small" aria-label={`Actions for ${row['name'] ?? row['id']}`}>Actions</Button>
+            <Button size="small" aria-label={`Actions for ${rowLabel(row)}`}>Actions</Button>
           </Dropdown>
         );
       },
