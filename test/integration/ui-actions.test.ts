@@ -1,0 +1,263 @@
+/**
+ * The actions issue #11 lists, each clicked in Debian's Chromium against a real server with the
+ * demo zone and checked through the API: the admin's pod/cluster enable-disable, host
+ * maintenance and tags/OS preference, primary storage added and put in maintenance, an IP range
+ * added and deleted, a router stopped and started, a user added with API keys, a template's
+ * download progress; the end user's security group rules, instance reboot/HA/attach
+ * volume/attach ISO/destroy/recover, template sharing and copying to another zone.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { dialectsUnderTest } from '../helpers/databases.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
+import { browserSkip, choose, launchBrowser, logIn, screenshot, type TestBrowser } from '../helpers/browser.js';
+import { makeQcow2 } from '../../src/services/templates/image-format.js';
+
+const dialect = dialectsUnderTest()[0]!;
+const qcow = makeQcow2(64 * 1024 * 1024);
+/** The smallest file the ISO sniffer accepts: an ISO 9660 volume descriptor at 32 KiB. */
+const iso = Buffer.alloc(64 * 1024);
+iso.write('CD001', 0x8001, 'latin1');
+
+/** Opens a row's Actions menu and picks an item; confirms when the item asks. */
+async function act(page: Page, row: string, item: string, confirm = false): Promise<void> {
+  // A list refreshing after the previous action redraws its rows: wait until it has settled.
+  await page.locator('.ant-table .ant-spin-spinning').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: `Actions for ${row}`, exact: true }).click().catch(async (e) => { await screenshot(page, `failed-actions-for-${row}-${item}`); throw e; });
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
+  if (confirm) await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+}
+
+describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () => {
+  let s: TestServer;
+  let b: TestBrowser;
+  let base: string;
+  let files: Server;
+  let filesBase: string;
+  let release: () => void = () => undefined;
+  let zone: Record<string, any>;
+  const dirs: string[] = [];
+  const tmp = (p: string) => { const d = mkdtempSync(join(tmpdir(), p)); dirs.push(d); return d; };
+  before(async () => {
+    s = await startServer(dialect, { demoZone: true });
+    base = `http://127.0.0.1:${s.port}`;
+    // A loopback file server; /slow.qcow2 sends half of the image and the rest on release().
+    files = createServer((req, res: ServerResponse) => {
+      if (req.url === '/slow.qcow2') {
+        res.writeHead(200, { 'content-length': qcow.length });
+        res.write(qcow.subarray(0, qcow.length / 2));
+        release = () => res.end(qcow.subarray(qcow.length / 2));
+        return;
+      }
+      const body = req.url === '/fast.qcow2' ? qcow : req.url === '/boot.iso' ? iso : undefined;
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    filesBase = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+    await until('four demo hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 4, 60_000);
+    zone = (await s.admin.ok('listZones'))['zone'][0];
+    await until('the built-in template ready', async () => (await s.admin.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template']?.[0]?.isready, 60_000);
+    b = await launchBrowser();
+  });
+  after(async () => {
+    release();
+    await b?.close();
+    await s?.close();
+    files?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('lets the admin run the infrastructure, accounts and image actions', async () => {
+    const { page, context } = await b.newPage();
+    await logIn(page, base, 'admin', 'password');
+    await page.getByText('Recent alerts').waitFor();
+
+    // Pods and clusters: disable and enable from the row.
+    const pod = (await s.admin.ok('listPods'))['pod'][0];
+    await page.goto(`${base}/client/r/pods`);
+    await act(page, pod.name, 'Disable');
+    await page.locator('.ant-table-row', { hasText: pod.name }).getByText('Disabled').waitFor();
+    assert.equal((await s.admin.ok('listPods', { id: pod.id }))['pod'][0].allocationstate, 'Disabled');
+    await act(page, pod.name, 'Enable');
+    await page.locator('.ant-table-row', { hasText: pod.name }).getByText('Enabled').waitFor();
+    const cluster = (await s.admin.ok('listClusters'))['cluster'][0];
+    await page.goto(`${base}/client/r/clusters`);
+    await act(page, cluster.name, 'Disable');
+    await until('cluster disabled', async () => (await s.admin.ok('listClusters', { id: cluster.id }))['cluster'][0].allocationstate === 'Disabled');
+    await act(page, cluster.name, 'Enable');
+    await until('cluster enabled', async () => (await s.admin.ok('listClusters', { id: cluster.id }))['cluster'][0].allocationstate === 'Enabled');
+
+    // Hosts: maintenance prepared and cancelled; tags and OS preference from the form.
+    const host = (await s.admin.ok('listHosts', { type: 'Routing' }))['host'][0];
+    const category = (await s.admin.ok('listOsCategories'))['oscategory'][0];
+    await page.goto(`${base}/client/r/hosts`);
+    await act(page, host.name, 'Maintenance', true);
+    await page.locator('.ant-table-row', { hasText: host.name }).getByText('Maintenance', { exact: true }).waitFor({ timeout: 60_000 });
+    await act(page, host.name, 'Cancel maintenance');
+    await until('host back in service', async () => (await s.admin.ok('listHosts', { id: host.id }))['host'][0].resourcestate === 'Enabled', 60_000);
+    await act(page, host.name, 'Edit tags');
+    await page.getByRole('dialog').getByLabel('hosttags').fill('ssd');
+    await choose(page, 'oscategoryid', category.name);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: host.name }).getByText('ssd').waitFor();
+    const tagged = (await s.admin.ok('listHosts', { id: host.id }))['host'][0];
+    assert.deepEqual([tagged.hosttags, tagged.oscategoryid], ['ssd', category.id]);
+
+    // Primary storage added with the form, then into maintenance and back.
+    await page.goto(`${base}/client/r/primarystorage`);
+    await page.getByRole('button', { name: 'Add primary storage' }).click();
+    await choose(page, 'zoneid', zone['name']);
+    await choose(page, 'podid', pod.name);
+    await choose(page, 'clusterid', cluster.name);
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('ui-pool');
+    await page.getByRole('dialog').getByLabel('url').fill(`file://${tmp('nimbo-ui-pool-')}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: 'ui-pool' }).getByText('Up').waitFor();
+    await act(page, 'ui-pool', 'Maintenance', true);
+    await page.locator('.ant-table-row', { hasText: 'ui-pool' }).getByText('Maintenance', { exact: true }).waitFor({ timeout: 60_000 });
+    await act(page, 'ui-pool', 'Cancel maintenance');
+    await page.locator('.ant-table-row', { hasText: 'ui-pool' }).getByText('Up').waitFor({ timeout: 60_000 });
+
+    // An IP range added and deleted.
+    await page.goto(`${base}/client/r/ipranges`);
+    await page.getByRole('button', { name: 'Add IP range' }).click();
+    await choose(page, 'zoneid', zone['name']);
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('vlan').fill('999');
+    await dialog.getByLabel('gateway').fill('203.0.113.1');
+    await dialog.getByLabel('netmask').fill('255.255.255.0');
+    await dialog.getByLabel('startip').fill('203.0.113.10');
+    await dialog.getByLabel('endip').fill('203.0.113.20');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: '203.0.113.10' }).waitFor();
+    assert.equal((await s.admin.ok('listVlanIpRanges', { zoneid: zone['id'] }))['vlaniprange'].filter((r: any) => r.startip === '203.0.113.10').length, 1);
+    await act(page, '203.0.113.10-203.0.113.20', 'Delete', true);
+    await page.locator('.ant-table-row', { hasText: '203.0.113.10' }).waitFor({ state: 'detached' });
+
+    // A user added to the admin account; its API keys generated, then viewed.
+    await page.goto(`${base}/client/r/users`);
+    await page.getByRole('button', { name: 'Add user' }).click();
+    for (const [f, v] of [['account', 'admin'], ['username', 'ops1'], ['password', 'ops-secret-1'], ['email', 'ops1@example.com'], ['firstname', 'Op'], ['lastname', 'One']] as const) {
+      await page.getByRole('dialog').getByLabel(f, { exact: true }).fill(v);
+    }
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: 'ops1' }).waitFor();
+    await act(page, 'ops1', 'Generate API keys', true);
+    const result = page.getByRole('dialog', { name: 'Result' });
+    await result.getByText('Secret key').waitFor();
+    const ops = (await s.admin.ok('listUsers', { username: 'ops1' }))['user'][0];
+    const keys = (await s.admin.ok('getUserKeys', { id: ops.id }))['userkeys'];
+    assert.ok(keys.apikey, 'keys were made');
+    await result.getByText(keys.apikey).waitFor();
+    await page.keyboard.press('Escape');
+    await act(page, 'ops1', 'View API keys');
+    await result.getByText(keys.secretkey).waitFor();
+    await page.keyboard.press('Escape');
+
+    // A template whose download shows its progress and then its completion, without a reload.
+    await page.goto(`${base}/client/r/templates`);
+    await page.getByRole('button', { name: 'Register template' }).click();
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('slow-image');
+    await page.getByRole('dialog').getByLabel('url').fill(`${filesBase}/slow.qcow2`);
+    await choose(page, 'zoneid', zone['name']);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    const slow = page.locator('.ant-table-row', { hasText: 'slow-image' });
+    await slow.getByRole('progressbar', { name: /^\d+% Downloaded$/ }).waitFor({ timeout: 60_000 });
+    await screenshot(page, 'admin-template-progress');
+    release();
+    await slow.getByText('Download Complete').waitFor({ timeout: 60_000 });
+    await slow.getByText('Yes').first().waitFor();
+    await context.close();
+  });
+
+  it('lets an end user run the instance, security group and image actions', async () => {
+    const user = await s.newAccount();
+    const other = await s.newAccount();
+    const template = (await user.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template'][0];
+    const small = (await user.ok('listServiceOfferings', { name: 'Small Instance' }))['serviceoffering'][0];
+    const vm = (await user.jobOk('deployVirtualMachine', { zoneid: zone['id'], templateid: template.id, serviceofferingid: small.id, name: 'act-1' }))['virtualmachine'];
+    const disk = (await user.ok('listDiskOfferings'))['diskoffering'].find((d: any) => !d.iscustomized);
+    await user.jobOk('createVolume', { name: 'act-data', zoneid: zone['id'], diskofferingid: disk.id });
+    const isoId = (await user.ok('registerIso', { name: 'act-iso', displaytext: 'act-iso', url: `${filesBase}/boot.iso`, zoneid: zone['id'] }))['iso'][0].id;
+    const tplId = (await user.ok('registerTemplate', { name: 'act-tpl', displaytext: 'act-tpl', url: `${filesBase}/fast.qcow2`, zoneid: zone['id'], format: 'QCOW2', hypervisor: 'KVM' }))['template'][0].id;
+    await until('ISO and template downloaded', async () => (await user.ok('listIsos', { id: isoId, isofilter: 'self' }))['iso']?.[0]?.isready
+      && (await user.ok('listTemplates', { id: tplId, templatefilter: 'self' }))['template']?.[0]?.isready, 60_000);
+    // Users may recover their own destroyed VMs only where the admin allows it (CloudStack's default is no).
+    await s.admin.ok('updateConfiguration', { name: 'allow.user.expunge.recover.vm', value: 'true' });
+    // A second zone with its own secondary storage, for "copy to zone".
+    const z2 = (await s.admin.ok('createZone', { name: 'Second', networktype: 'Advanced', dns1: '8.8.8.8', internaldns1: '10.0.0.2' }))['zone'];
+    await s.admin.ok('addImageStore', { provider: 'NFS', zoneid: z2.id, url: `file://${tmp('nimbo-ui-ss2-')}` });
+    await s.admin.ok('updateZone', { id: z2.id, allocationstate: 'Enabled' });
+
+    const { page, context } = await b.newPage();
+    await logIn(page, base, user.accountName, 'secret-pw');
+    await page.getByText('Volumes').first().waitFor();
+
+    // Security group: created, a rule allowed, then revoked by choosing it.
+    await page.goto(`${base}/client/r/securitygroups`);
+    await page.getByRole('button', { name: 'Add security group' }).click();
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('web');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await act(page, 'web', 'Allow ingress');
+    await page.getByRole('dialog').getByLabel('startport').fill('22');
+    await page.getByRole('dialog').getByLabel('endport').fill('22');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    const web = page.locator('.ant-table-row', { hasText: 'web' });
+    await web.getByText('tcp 22-22 0.0.0.0/0').waitFor({ timeout: 60_000 });
+    await act(page, 'web', 'Revoke ingress rule');
+    await choose(page, 'id', 'tcp 22-22 0.0.0.0/0');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await web.getByText('tcp 22-22 0.0.0.0/0').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.deepEqual((await user.ok('listSecurityGroups', { securitygroupname: 'web' }))['securitygroup'][0].ingressrule ?? [], []);
+
+    // Instance: reboot, HA on and off, attach a volume and an ISO, destroy and recover.
+    const vmNow = async () => (await user.ok('listVirtualMachines', { id: vm.id }))['virtualmachine'][0];
+    await page.goto(`${base}/client/r/instances`);
+    const row = page.locator('.ant-table-row', { hasText: 'act-1' });
+    await row.getByText('Running').waitFor();
+    await act(page, 'act-1', 'Reboot', true);
+    await page.getByText('Reboot: done').waitFor({ timeout: 60_000 });
+    await act(page, 'act-1', 'Enable HA');
+    await until('HA on', async () => (await vmNow()).haenable === true);
+    await act(page, 'act-1', 'Disable HA');
+    await until('HA off', async () => (await vmNow()).haenable === false);
+    await act(page, 'act-1', 'Attach volume');
+    await choose(page, 'id', 'act-data');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await until('volume attached', async () => (await user.ok('listVolumes', { name: 'act-data' }))['volume'][0].virtualmachineid === vm.id, 60_000);
+    await act(page, 'act-1', 'Attach ISO');
+    await choose(page, 'id', 'act-iso');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await row.getByText('act-iso').waitFor({ timeout: 60_000 });
+    assert.equal((await vmNow()).isoid, isoId);
+    await act(page, 'act-1', 'Destroy', true);
+    await row.getByText('Destroyed').waitFor({ timeout: 60_000 });
+    await act(page, 'act-1', 'Recover');
+    await page.getByText(/^Recover(: done| failed)$/).waitFor();
+    assert.equal(await page.getByText(/^Recover(: done| failed)$/).innerText(), 'Recover: done', await page.locator('.ant-notification').innerText());
+    await row.getByText('Stopped').waitFor({ timeout: 60_000 });
+    assert.equal((await vmNow()).state, 'Stopped');
+
+    // Own template: shared with another account, copied to the second zone.
+    await page.goto(`${base}/client/r/templates`);
+    await act(page, 'act-tpl', 'Share');
+    await page.getByRole('dialog').getByLabel('accounts').fill(other.accountName);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await until('template shared', async () => ((await user.ok('listTemplatePermissions', { id: tplId }))['templatepermission']?.account ?? []).includes(other.accountName));
+    assert.ok(((await other.ok('listTemplates', { templatefilter: 'sharedexecutable' }))['template'] ?? []).some((t: any) => t.id === tplId), 'the other account sees it');
+    await act(page, 'act-tpl', 'Copy to zone');
+    await choose(page, 'destzoneid', 'Second');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await until('template ready in the second zone', async () => (await user.ok('listTemplates', { id: tplId, templatefilter: 'self', zoneid: z2.id }))['template']?.[0]?.isready, 60_000);
+    await page.locator('.ant-table-row', { hasText: 'Second' }).getByText('act-tpl').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'user-templates-copied');
+    await context.close();
+  });
+});
