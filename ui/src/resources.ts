@@ -323,10 +323,13 @@ export const RESOURCES: Resource[] = [
   },
   {
     path: 'networkofferings', title: 'Network offerings', group: 'Offerings', command: 'listNetworkOfferings', adminOnly: true,
-    columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'guestiptype', title: 'Guest IP type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'isdefault', title: 'Default', kind: 'bool' }],
+    columns: [{ key: 'name', title: 'Name' }, { key: 'displaytext', title: 'Description' }, { key: 'traffictype', title: 'Traffic' }, { key: 'guestiptype', title: 'Guest IP type' }, { key: 'state', title: 'State', kind: 'state' }, { key: 'isdefault', title: 'Default', kind: 'bool' }],
+    create: { label: 'Add network offering', command: 'createNetworkOffering', fields: ['name', 'displaytext', 'guestiptype', 'traffictype', 'supportedservices', 'enable'], initial: () => ({ guestiptype: 'Isolated', traffictype: 'Guest', supportedservices: 'Dhcp,Dns,SourceNat,Firewall,PortForwarding,Lb,UserData' }) },
     actions: [
-      { label: 'Disable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Disabled' }), when: state('Enabled') },
-      { label: 'Enable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Enabled' }), when: state('Disabled') },
+      // The built-in default offerings are system offerings here and keep their state.
+      { label: 'Disable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Disabled' }), when: (r) => r['state'] === 'Enabled' && r['isdefault'] !== true },
+      { label: 'Enable', command: 'updateNetworkOffering', fields: [], fixed: (r) => ({ id: r?.['id'], state: 'Enabled' }), when: (r) => r['state'] === 'Disabled' && r['isdefault'] !== true },
+      { label: 'Delete', command: 'deleteNetworkOffering', fields: [], fixed: byId, when: (r) => r['isdefault'] !== true, danger: true, confirm: 'Delete this network offering?' },
     ],
   },
   {

@@ -50,6 +50,8 @@ const CHOICES_BY_COMMAND: Record<string, string[]> = {
   'createStoragePool.scope': ['cluster', 'zone'],
   'addImageStore.provider': ['NFS'],
   'addCluster.clustertype': ['CloudManaged', 'ExternalManaged'],
+  'createNetworkOffering.guestiptype': ['Isolated', 'Shared'],
+  'createNetworkOffering.traffictype': ['Guest'],
 };
 
 export function choicesFor(command: string, param: string): string[] | undefined {
