@@ -2,8 +2,8 @@
  * The actions issue #11 lists, each clicked in Debian's Chromium against a real server with the
  * demo zone and checked through the API: the admin's pod/cluster enable-disable, host
  * maintenance and tags/OS preference, primary storage added and put in maintenance, an IP range
- * added and deleted, a router stopped and started, a user added with API keys, a template's
- * download progress; the end user's security group rules, instance reboot/HA/attach
+ * added and deleted, a user added with API keys, a template's download progress, a router
+ * stopped and started, a network offering disabled, secondary storage added; the end user's security group rules, instance reboot/HA/attach
  * volume/attach ISO/destroy/recover, template sharing and copying to another zone.
  */
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +32,13 @@ async function act(page: Page, row: string, item: string, confirm = false): Prom
   await page.getByRole('button', { name: `Actions for ${row}`, exact: true }).click().catch(async (e) => { await screenshot(page, `failed-actions-for-${row}-${item}`); throw e; });
   await page.getByRole('menuitem', { name: item, exact: true }).click();
   if (confirm) await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+}
+
+/** Waits for the outcome notification of a row action and fails with its error text if it failed. */
+async function done(page: Page, label: string): Promise<void> {
+  const outcome = page.getByText(new RegExp(`^${label}(: done| failed)$`)).last();
+  await outcome.waitFor({ timeout: 60_000 });
+  assert.equal(await outcome.innerText(), `${label}: done`, await page.locator('.ant-notification').innerText());
 }
 
 describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () => {
@@ -240,8 +247,7 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await act(page, 'act-1', 'Destroy', true);
     await row.getByText('Destroyed').waitFor({ timeout: 60_000 });
     await act(page, 'act-1', 'Recover');
-    await page.getByText(/^Recover(: done| failed)$/).waitFor();
-    assert.equal(await page.getByText(/^Recover(: done| failed)$/).innerText(), 'Recover: done', await page.locator('.ant-notification').innerText());
+    await done(page, 'Recover');
     await row.getByText('Stopped').waitFor({ timeout: 60_000 });
     assert.equal((await vmNow()).state, 'Stopped');
 
@@ -258,6 +264,55 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await until('template ready in the second zone', async () => (await user.ok('listTemplates', { id: tplId, templatefilter: 'self', zoneid: z2.id }))['template']?.[0]?.isready, 60_000);
     await page.locator('.ant-table-row', { hasText: 'Second' }).getByText('act-tpl').waitFor({ timeout: 30_000 });
     await screenshot(page, 'user-templates-copied');
+    await context.close();
+  });
+
+  it('lets the admin stop and start a router, add, enable and disable a network offering, and add secondary storage', async () => {
+    // A tenant's first VM gives its network a router.
+    const tenant = await s.newAccount();
+    const template = (await tenant.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template'][0];
+    const small = (await tenant.ok('listServiceOfferings', { name: 'Small Instance' }))['serviceoffering'][0];
+    await tenant.jobOk('deployVirtualMachine', { zoneid: zone['id'], templateid: template.id, serviceofferingid: small.id, name: 'routed' });
+    const router = (await s.admin.ok('listRouters', { account: tenant.accountName, domainid: (await tenant.ok('listAccounts'))['account'][0].domainid, state: 'Running' }))['router'][0];
+    const routerNow = async () => (await s.admin.ok('listRouters', { id: router.id, listall: true }))['router'][0].state;
+    const { page, context } = await b.newPage();
+    await logIn(page, base, 'admin', 'password');
+    await page.goto(`${base}/client/r/routers`);
+    const row = page.locator('.ant-table-row', { hasText: router.name });
+    await act(page, router.name, 'Stop', true);
+    await row.getByText('Stopped').waitFor({ timeout: 60_000 });
+    assert.equal(await routerNow(), 'Stopped');
+    await act(page, router.name, 'Start');
+    await row.getByText('Running').waitFor({ timeout: 60_000 });
+    assert.equal(await routerNow(), 'Running');
+
+    // A network offering made with the form (Disabled, as CloudStack creates them), enabled, disabled.
+    await page.goto(`${base}/client/r/networkofferings`);
+    await page.getByRole('button', { name: 'Add network offering' }).click();
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('ui-offering');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.locator('.ant-table-row', { hasText: 'ui-offering' }).getByText('Disabled').waitFor();
+    const offering = (await s.admin.ok('listNetworkOfferings', { name: 'ui-offering' }))['networkoffering'][0];
+    assert.deepEqual([offering.guestiptype, offering.traffictype, offering.state], ['Isolated', 'Guest', 'Disabled']);
+    await act(page, 'ui-offering', 'Enable');
+    await done(page, 'Enable');
+    await until('offering enabled', async () => (await s.admin.ok('listNetworkOfferings', { id: offering.id }))['networkoffering'][0].state === 'Enabled');
+    await act(page, 'ui-offering', 'Disable');
+    await done(page, 'Disable');
+    await until('offering disabled', async () => (await s.admin.ok('listNetworkOfferings', { id: offering.id }))['networkoffering'][0].state === 'Disabled');
+
+    // Secondary storage for a new zone (one store per zone is the default limit).
+    await s.admin.ok('createZone', { name: 'Storeless', networktype: 'Advanced', dns1: '8.8.8.8', internaldns1: '10.0.0.2' });
+    await page.goto(`${base}/client/r/secondarystorage`);
+    await page.getByRole('button', { name: 'Add secondary storage' }).click();
+    await choose(page, 'zoneid', 'Storeless');
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('ui-store');
+    await page.getByRole('dialog').getByLabel('url').fill(`file://${tmp('nimbo-ui-ss-')}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Add secondary storage');
+    await page.locator('.ant-table-row', { hasText: 'ui-store' }).waitFor();
+    assert.equal((await s.admin.ok('listImageStores', { name: 'ui-store' }))['count'], 1);
+    await screenshot(page, 'admin-secondary-storage');
     await context.close();
   });
 });
