@@ -39,13 +39,15 @@ export interface ApiFormProps {
   command: string;
   fields: string[];
   initial?: Params | undefined;
+  /** Said above the fields: the action's warning when it asks for confirmation too. */
+  intro?: string | undefined;
   /** Choices for some fields that come from the row rather than from a list command. */
   options?: Record<string, Option[]> | undefined;
   onCancel(): void;
   onSubmit(values: Params): Promise<void>;
 }
 
-export function ApiFormModal({ open, title, command, fields, initial, options, onCancel, onSubmit }: ApiFormProps) {
+export function ApiFormModal({ open, title, command, fields, initial, intro, options, onCancel, onSubmit }: ApiFormProps) {
   const [form] = Form.useForm();
   const apis = useApis();
   const meta = apis.data?.get(command);
@@ -62,6 +64,7 @@ export function ApiFormModal({ open, title, command, fields, initial, options, o
   };
   return (
     <Modal open={open} title={title} onCancel={onCancel} onOk={submit} okText="OK" destroyOnHidden>
+      {intro && <Typography.Paragraph>{intro}</Typography.Paragraph>}
       {!meta && <Typography.Text type="secondary">Loading…</Typography.Text>}
       <Form form={form} layout="vertical" initialValues={initial} preserve={false}>
         {params.map((p) => field(command, p, options?.[p.name]))}

@@ -116,7 +116,7 @@ function ResourceList({ path }: { path: string }) {
       />
       {pending && (
         <ApiFormModal open title={pending.action.label} command={pending.action.command} fields={pending.action.fields}
-          initial={pending.action.initial?.(pending.row)} options={pending.row && 'options' in pending.action ? pending.action.options?.(pending.row) : undefined} onCancel={() => setPending(null)}
+          initial={pending.action.initial?.(pending.row)} options={pending.row && 'options' in pending.action ? pending.action.options?.(pending.row) : undefined} intro={'confirm' in pending.action ? pending.action.confirm : undefined} onCancel={() => setPending(null)}
           onSubmit={async (v) => { const p = pending; setPending(null); await execute(p.action, p.row, v).catch(() => undefined); }} />
       )}
       <Modal open={!!result} title="Result" onOk={() => setResult(null)} onCancel={() => setResult(null)} footer={null} width={720}>
