@@ -3,8 +3,10 @@
  * demo zone and checked through the API: the admin's pod/cluster enable-disable, host
  * maintenance and tags/OS preference, primary storage added and put in maintenance, an IP range
  * added and deleted, a user added with API keys, a template's download progress, a router
- * stopped and started, a network offering disabled, secondary storage added; the end user's security group rules, instance reboot/HA/attach
- * volume/attach ISO/destroy/recover, template sharing and copying to another zone.
+ * stopped and started, a network offering added, enabled and disabled, secondary storage added;
+ * the end user's dashboard, security group rules, instance reboot/HA/attach volume/attach ISO/
+ * destroy/recover/start, a public IP with a firewall rule and a load balancer, an SSH key pair,
+ * template sharing and copying to another zone.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,13 +27,27 @@ const qcow = makeQcow2(64 * 1024 * 1024);
 const iso = Buffer.alloc(64 * 1024);
 iso.write('CD001', 0x8001, 'latin1');
 
-/** Opens a row's Actions menu and picks an item; confirms when the item asks. */
+/**
+ * Opens a row's Actions menu and picks an item; confirms when the item asks. A row redrawn
+ * under the click (its list refreshing) can swallow the pick: an action that asks for
+ * confirmation is picked again until its dialog opens (nothing runs before OK, so that is safe).
+ */
 async function act(page: Page, row: string, item: string, confirm = false): Promise<void> {
-  // A list refreshing after the previous action redraws its rows: wait until it has settled.
-  await page.locator('.ant-table .ant-spin-spinning').waitFor({ state: 'detached' });
-  await page.getByRole('button', { name: `Actions for ${row}`, exact: true }).click().catch(async (e) => { await screenshot(page, `failed-actions-for-${row}-${item}`); throw e; });
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
-  if (confirm) await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  for (let attempt = 1; ; attempt++) {
+    // A list refreshing after the previous action redraws its rows: wait until it has settled.
+    await page.locator('.ant-table .ant-spin-spinning').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Actions for ${row}`, exact: true }).click().catch(async (e) => { await screenshot(page, `failed-actions-for-${row}-${item}`); throw e; });
+    await page.getByRole('menuitem', { name: item, exact: true }).click();
+    if (!confirm) return;
+    // A confirmation, or the action's own form (Destroy asks whether to expunge).
+    const ok = page.getByRole('dialog').getByRole('button', { name: 'OK' });
+    const opened = await ok.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    if (opened) return ok.click();
+    if (attempt === 3) {
+      await screenshot(page, `failed-confirm-${row}-${item}`);
+      throw new Error(`${item} on ${row} never asked for confirmation`);
+    }
+  }
 }
 
 /** Waits for the outcome notification of a row action and fails with its error text if it failed. */
@@ -205,7 +221,10 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
 
     const { page, context } = await b.newPage();
     await logIn(page, base, user.accountName, 'secret-pw');
-    await page.getByText('Volumes').first().waitFor();
+    // The user's dashboard: own instances and volumes counted, limits used.
+    await page.locator('.ant-statistic', { hasText: 'Instances' }).getByText('1', { exact: true }).waitFor();
+    await page.locator('.ant-statistic', { hasText: 'Volumes' }).getByText('2', { exact: true }).waitFor();
+    await page.getByText(/^Instances: 1 \/ /).waitFor();
 
     // Security group: created, a rule allowed, then revoked by choosing it.
     await page.goto(`${base}/client/r/securitygroups`);
@@ -250,6 +269,54 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await done(page, 'Recover');
     await row.getByText('Stopped').waitFor({ timeout: 60_000 });
     assert.equal((await vmNow()).state, 'Stopped');
+    await act(page, 'act-1', 'Start');
+    await row.getByText('Running').waitFor({ timeout: 60_000 });
+
+    // A new public IP on the account's network, a firewall rule and a load balancer on it.
+    const network = (await user.ok('listNetworks'))['network'][0];
+    await page.goto(`${base}/client/r/publicips`);
+    await page.getByRole('button', { name: 'Acquire new IP' }).click();
+    await choose(page, 'networkid', network.name);
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Acquire new IP');
+    const ip = (await user.ok('listPublicIpAddresses', { issourcenat: false }))['publicipaddress'][0];
+    await page.locator('.ant-table-row', { hasText: ip.ipaddress }).waitFor();
+    await page.goto(`${base}/client/r/firewall`);
+    await page.getByRole('button', { name: 'Add firewall rule' }).click();
+    await choose(page, 'ipaddressid', ip.ipaddress);
+    await choose(page, 'protocol', 'TCP');
+    await page.getByRole('dialog').getByLabel('startport').fill('80');
+    await page.getByRole('dialog').getByLabel('endport').fill('80');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Add firewall rule');
+    assert.equal(String((await user.ok('listFirewallRules', { ipaddressid: ip.id }))['firewallrule'][0].startport), '80');
+    await page.goto(`${base}/client/r/loadbalancers`);
+    await page.getByRole('button', { name: 'Add load balancer' }).click();
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('lb-web');
+    await choose(page, 'publicipid', ip.ipaddress);
+    await choose(page, 'algorithm', 'roundrobin');
+    await page.getByRole('dialog').getByLabel('publicport').fill('8080');
+    await page.getByRole('dialog').getByLabel('privateport').fill('80');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Add load balancer');
+    await act(page, 'lb-web', 'Add instances');
+    // A multiple choice stays open after a pick: Escape closes it.
+    await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'act-1' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Add instances');
+    const lb = (await user.ok('listLoadBalancerRules', { name: 'lb-web' }))['loadbalancerrule'][0];
+    assert.deepEqual(((await user.ok('listLoadBalancerRuleInstances', { id: lb.id }))['loadbalancerruleinstance'] ?? []).map((v: any) => v.id), [vm.id]);
+
+    // An SSH key pair made here: its private key is shown once.
+    await page.goto(`${base}/client/r/sshkeys`);
+    await page.getByRole('button', { name: 'Create SSH key pair' }).click();
+    await page.getByRole('dialog').getByLabel('name', { exact: true }).fill('ui-key');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('dialog', { name: 'Result' }).getByText(/BEGIN .*PRIVATE KEY/).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.ant-table-row', { hasText: 'ui-key' }).waitFor();
 
     // Own template: shared with another account, copied to the second zone.
     await page.goto(`${base}/client/r/templates`);
