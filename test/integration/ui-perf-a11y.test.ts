@@ -3,7 +3,8 @@
  * with the demo zone: the dashboard's first load over loopback (navigation timing, cold cache)
  * under 1 s with only its own code chunks; every form field and table control reached with Tab
  * has an accessible name, the deploy wizard and a table work from the keyboard; forms refuse
- * what listApis marks required; logging out ends the session on the server.
+ * what listApis marks required; a sub-domain's user logs in with the domain path; logging out
+ * ends the session on the server.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -162,6 +163,23 @@ describe(`web UI performance and accessibility in Chromium (${dialect})`, { skip
     for (const n of ['zoneid', 'name', 'url']) await dialog.getByText(`${n} is required`).waitFor();
     assert.equal((await s.admin.ok('listStoragePools'))['count'], 1, 'nothing was created');
     await screenshot(page, 'a11y-form-required');
+    await context.close();
+  });
+
+  it('logs a sub-domain\'s user in with the domain path, and says why a login in the wrong domain fails', async () => {
+    const domain = (await s.admin.ok('createDomain', { name: 'acme' }))['domain'];
+    const user = await s.newAccount({ domainid: domain.id });
+    const { page, context } = await b.newPage();
+    await page.goto(`${base}/client/`);
+    await page.getByLabel('Username').fill(user.accountName);
+    await page.getByLabel('Password').fill('secret-pw');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    assert.ok((await refusal.innerText()).trim().length > 0, 'the refusal says why');
+    await page.getByLabel('Domain').fill('/acme');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('whoami').getByText(user.accountName, { exact: false }).waitFor();
     await context.close();
   });
 
