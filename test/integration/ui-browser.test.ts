@@ -6,20 +6,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
-import { browserSkip, choose, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.js';
-
-
-async function logIn(page: Page, base: string, username: string, password: string): Promise<void> {
-  await page.goto(`${base}/client/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('whoami').waitFor();
-}
+import { browserSkip, choose, launchBrowser, logIn, screenshot, type TestBrowser } from '../helpers/browser.js';
 
 const dialect = dialectsUnderTest()[0]!;
 
