@@ -9,6 +9,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { Logger } from 'pino';
 import { CloudError } from '../api/errors.js';
 import type { Db } from '../db/dialect.js';
+import { sql } from 'kysely';
 import type { ConfigService } from '../services/config/config.service.js';
 import { CONSOLE_CHANNEL_HEADER, CONSOLE_CHANNEL_PATH, decode, encode, type AgentCommand, type AgentToServer, type AnswerBody, type HostInfo, type MigratingVm, type PoolHealth, type ServerToAgent, type SimulatorMock, type VmState } from '../protocol/messages.js';
 import { hostTransition } from '../orchestration/state/host-state.js';
@@ -357,6 +358,8 @@ export class AgentManager {
     await this.db.kysely.updateTable('hosts').set({
       hypervisor_type: info.hypervisorType, hypervisor_version: info.hypervisorVersion, cpu_sockets: info.cpuSockets, cpus: info.cpus,
       cpu_speed: info.cpuSpeed, total_memory: info.memory, local_storage: info.localStorage, private_ip: info.privateIp, arch: info.arch,
+      // The planner re-reads a host's hardware only when update_count moves (allocation/host-rows.ts).
+      update_count: sql`update_count + 1`,
     }).where('id', '=', a.hostId).execute();
     let connecting: string | undefined;
     let status = a.status;

@@ -4,41 +4,25 @@ import type { Database } from '../db/schema/index.js';
 import { splitTags, vmDb } from '../services/vms/contract.js';
 import type { HostSnapshot } from './types.js';
 import { SharedReads } from '../util/shared-reads.js';
+import { HostRows } from './host-rows.js';
+import { ALLOCATION_PLUGINS, STANDARD_FILTERS } from './plugins.js';
 
 type ZoneRows = Pick<HostSnapshot, 'hosts' | 'pools'> & { storageByPool: Map<number, number> };
 
 /** The zone's hosts and pools (with their per-cluster/pool factor overrides) as the planner reads them. */
-async function loadZone(k: Kysely<Database>, zoneId: number): Promise<ZoneRows> {
-  const db = vmDb(k);
-  const [hosts, pools, overrides] = await Promise.all([
-    db.selectFrom('hosts')
-      .innerJoin('clusters', 'clusters.id', 'hosts.cluster_id')
-      .innerJoin('pods', 'pods.id', 'hosts.pod_id')
-      .select([
-        'hosts.id', 'hosts.name', 'hosts.zone_id', 'hosts.pod_id', 'hosts.cluster_id', 'hosts.status', 'hosts.resource_state',
-        'hosts.hypervisor_type', 'hosts.cpus', 'hosts.cpu_speed', 'hosts.total_memory', 'hosts.cpu_allocated', 'hosts.memory_allocated',
-        'hosts.host_tags', 'hosts.os_category_id', 'clusters.allocation_state as cluster_state', 'pods.allocation_state as pod_state',
-      ])
-      .where('hosts.zone_id', '=', zoneId)
-      .where('hosts.removed', 'is', null)
-      .execute(),
-    db.selectFrom('storage_pools')
+async function loadZone(k: Kysely<Database>, rows: HostRows, zoneId: number): Promise<ZoneRows> {
+  const [pools, overrides] = await Promise.all([
+    k.selectFrom('storage_pools')
       .select(['id', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'host_id', 'tags', 'capacity_bytes', 'allocated_bytes', 'status'])
       .where('zone_id', '=', zoneId)
       .where('removed', 'is', null)
       .execute(),
     factorOverrides(k),
   ]);
-  const { cpuByCluster, memByCluster, storageByPool } = overrides;
+  const { storageByPool } = overrides;
   return {
     storageByPool,
-    hosts: hosts.map((h) => ({
-      id: h.id, name: h.name, zoneId: h.zone_id, podId: h.pod_id, clusterId: h.cluster_id, status: h.status,
-      resourceState: h.resource_state, hypervisor: h.hypervisor_type, cpus: Number(h.cpus), cpuSpeed: Number(h.cpu_speed),
-      totalMemory: Number(h.total_memory), cpuAllocated: Number(h.cpu_allocated), memoryAllocated: Number(h.memory_allocated),
-      tags: splitTags(h.host_tags), osCategoryId: h.os_category_id, clusterEnabled: h.cluster_state === 'Enabled',
-      podEnabled: h.pod_state === 'Enabled', cpuFactor: cpuByCluster.get(h.cluster_id) ?? null, memFactor: memByCluster.get(h.cluster_id) ?? null,
-    })),
+    hosts: await rows.read(zoneId, overrides),
     pools: pools.map((p) => ({
       id: p.id, zoneId: p.zone_id, podId: p.pod_id, clusterId: p.cluster_id, scope: p.scope, hostId: p.host_id,
       tags: splitTags(p.tags), capacityBytes: Number(p.capacity_bytes), allocatedBytes: Number(p.allocated_bytes), status: p.status,
@@ -48,28 +32,46 @@ async function loadZone(k: Kysely<Database>, zoneId: number): Promise<ZoneRows> 
 }
 
 /**
- * Concurrent placements in one zone share one read of its hosts and pools (at 1,000 hosts
- * that read was the largest part of a deploy's database work: issue #5 bench), but never a
- * read that began before they asked (see SharedReads): no cache, safe with a server farm.
+ * Concurrent placements in one zone share one read of its hosts and pools, but never a read
+ * that began before they asked (see SharedReads); host rows are re-read only where their
+ * update_count moved (HostRows), so every snapshot is as fresh as a full read, also in a farm.
  * The rows are shared: the planner and its callers treat them as read-only.
  */
 const zoneReads = new WeakMap<Kysely<Database>, SharedReads<number, ZoneRows>>();
 
 function readZone(k: Kysely<Database>, zoneId: number): Promise<ZoneRows> {
   let r = zoneReads.get(k);
-  if (!r) zoneReads.set(k, (r = new SharedReads((zone) => loadZone(k, zone))));
+  if (!r) {
+    const rows = new HostRows(k);
+    zoneReads.set(k, (r = new SharedReads((zone) => loadZone(k, rows, zone))));
+  }
   return r.read(zoneId);
 }
 
+/** Built-in plug-ins that never look at `accountVmsByHost`. */
+const ACCOUNT_BLIND = new Set([...STANDARD_FILTERS, 'os-preference', 'random', 'firstfit', 'least-consumed', 'most-consumed']);
+
+/** Whether a plan with this preset reads where the account's VMs are (userdispersing, userconcentratedpod, custom plug-ins). */
+export function needsAccountVms(algorithm: string): boolean {
+  const p = ALLOCATION_PLUGINS.presets[algorithm] ?? ALLOCATION_PLUGINS.presets['random']!;
+  return [...p.filters, ...p.weighers].some((n) => !ACCOUNT_BLIND.has(n));
+}
+
+/**
+ * The snapshot for one placement. With `algorithm`, the count of the account's VMs per host
+ * is read only when that preset uses it (a grouped scan of the account's VMs on every deploy).
+ */
 export async function loadSnapshot(
   k: Kysely<Database>,
   zoneId: number,
   accountId: number,
   factors: HostSnapshot['factors'],
+  algorithm?: string,
 ): Promise<HostSnapshot> {
+  const counted = algorithm === undefined || needsAccountVms(algorithm);
   const [zone, mine] = await Promise.all([
     readZone(k, zoneId),
-    vmDb(k).selectFrom('vm_instances')
+    !counted ? [] : vmDb(k).selectFrom('vm_instances')
       .select(['host_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('account_id', '=', accountId)
       .where('host_id', 'is not', null)

@@ -40,6 +40,10 @@ export interface HostsTable {
   disconnected: number | null;
   secret_hash: string | null;
   token_hash: string | null;
+  /**
+   * Bumped by every write of a column the planner reads, except the allocated CPU and memory
+   * (which it reads on every placement): its host cache re-reads a row only when this moves.
+   */
   update_count: number;
   created: number;
   removed: number | null;

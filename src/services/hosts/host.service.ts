@@ -92,7 +92,8 @@ export class HostService {
       if (!to) throw new CloudError('InvalidState', `Unable to ${e.toLowerCase()} host ${h.name}: it is in resource state ${h.resource_state}`);
       set['resource_state'] = to;
     }
-    if (Object.keys(set).length) await this.db.kysely.updateTable('hosts').set(set).where('id', '=', id).execute();
+    // update_count tells the planner's host cache to re-read the row (allocation/host-rows.ts).
+    if (Object.keys(set).length) await this.db.kysely.updateTable('hosts').set({ ...set, update_count: sql`update_count + 1` }).where('id', '=', id).execute();
     return this.get(id);
   }
 

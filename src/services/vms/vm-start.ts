@@ -103,7 +103,7 @@ export class VmStarter {
     let lastSnap: HostSnapshot | undefined;
     let races = 0;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      const snap = (lastSnap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors));
+      const snap = (lastSnap = await loadSnapshot(this.db.kysely, vm.zone_id, vm.account_id, factors, algorithm));
       lastPlan = plan(snap, req, algorithm);
       if (lastPlan.candidates.length === 0) break;
       const placed = await this.reserve(vm, vols, lastPlan.candidates, req, snap.factors);
