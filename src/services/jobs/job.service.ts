@@ -86,8 +86,8 @@ export class JobService {
     const now = Date.now();
     const k = this.db.kysely;
     const c = spec.caller;
+    let startEventId: number | null = null;
     const id = await k.transaction().execute(async (trx) => {
-      let startEventId: number | null = null;
       if (spec.eventType) {
         startEventId = await this.events.record(
           { type: spec.eventType, state: 'Scheduled', description: spec.eventDescription ?? `${spec.cmd} scheduled`, userId: c.userId, accountId: spec.ownerAccountId ?? c.accountId, domainId: spec.ownerDomainId ?? c.domainId, resourceType: spec.instanceType ?? null, resourceUuid: spec.instanceUuid ?? null },
@@ -101,18 +101,21 @@ export class JobService {
         msid: this.msid, lease_until: this.farm ? now + this.leaseMs : null, created: now, updated: now, completed: null,
       });
     });
-    this.start(id, uuid, spec, work);
+    this.start(id, uuid, spec, work, startEventId);
     return { uuid, id };
   }
 
-  /** Runs the work of an existing job row (used by submit and by recovery). */
-  start(id: number, uuid: string, spec: SubmitSpec, work: JobWork): void {
+  /**
+   * Runs the work of an existing job row (used by submit and by recovery). `startEventId`,
+   * when the caller just wrote the row, saves reading it back.
+   */
+  start(id: number, uuid: string, spec: SubmitSpec, work: JobWork, startEventId?: number | null): void {
     const run = (async () => {
       await new Promise((r) => setImmediate(r));
       const c = spec.caller;
       const owner = { accountId: spec.ownerAccountId ?? c.accountId, domainId: spec.ownerDomainId ?? c.domainId };
-      const row = await this.db.kysely.selectFrom('async_jobs').select('start_event_id').where('id', '=', id).executeTakeFirst();
-      const startId = row?.start_event_id ?? null;
+      const startId = startEventId !== undefined ? startEventId
+        : (await this.db.kysely.selectFrom('async_jobs').select('start_event_id').where('id', '=', id).executeTakeFirst())?.start_event_id ?? null;
       if (spec.eventType) {
         await this.events.record({ type: spec.eventType, state: 'Started', description: spec.eventDescription ?? `${spec.cmd} started`, userId: c.userId, ...owner, startId, resourceType: spec.instanceType ?? null, resourceUuid: spec.instanceUuid ?? null });
       }

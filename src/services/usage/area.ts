@@ -34,6 +34,9 @@ export const USAGE_AREA: Area = {
     const log = logger.child({ area: 'usage' });
     const usageJob = new UsageJobService(db, services.config, services.msid, log);
     services.events.observe(async (e, created, exec) => {
+      // A job's Started event directly follows its Scheduled one, before the job changes anything:
+      // the Scheduled event already reconciled this state (a deploy then saves six statements).
+      if (e.state === 'Started') return;
       const resolve = e.resourceType && e.resourceUuid ? RESOLVERS[e.resourceType] : undefined;
       if (resolve) await reconcileUsage(exec, await resolve(exec, e.resourceUuid!), created);
     });
