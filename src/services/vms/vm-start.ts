@@ -114,7 +114,7 @@ export class VmStarter {
       }
       vm = placed.vm;
       try {
-        await this.bringUp(vm, vols, placed.placement);
+        await this.bringUp(vm, vols, placed.placement, req);
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);
         vm = await this.undoPlacement(vm, vols, placed.placement, req);
@@ -185,7 +185,7 @@ export class VmStarter {
   }
 
   /** Agent steps: create new disks (thin clones of the template), then StartVm. */
-  private async bringUp(vm: VmRow, vols: VolumeRow[], c: Placement): Promise<void> {
+  private async bringUp(vm: VmRow, vols: VolumeRow[], c: Placement, req: VmRequirements): Promise<void> {
     const db = vmDb(this.db.kysely);
     for (const [i, v] of vols.entries()) {
       const now = await this.db.kysely.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
@@ -200,12 +200,12 @@ export class VmStarter {
       const path = typeof r['path'] === 'string' ? r['path'] : `${pool.path}/${v.uuid}`;
       await volumeTransition(this.db.kysely, volumeRef(now), 'OperationSucceeded', { path });
     }
-    const so = await db.selectFrom('service_offerings').select(['cpu_number', 'cpu_speed', 'ram_size']).where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
     const iso = vm.iso_id === null ? undefined : await db.selectFrom('template_store_refs').select('install_path').where('template_id', '=', vm.iso_id).where('zone_id', '=', vm.zone_id).executeTakeFirst();
     const [disks, nics] = await Promise.all([volumesOf(this.db, vm.id), this.nicSpecs(vm)]);
     await agentSend(this.services, c.host.id, {
-      type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: Number(so.cpu_number), cpuSpeed: Number(so.cpu_speed),
-      memoryMiB: Number(so.ram_size), disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
+      // The offering's figures as the placement used them (read once, in requirements()).
+      type: 'StartVm', instanceName: vm.instance_name, vmUuid: vm.uuid, cpus: req.cpuNumber, cpuSpeed: req.cpuSpeed,
+      memoryMiB: req.ramMiB, disks: disks.map((d) => ({ uuid: d.uuid, path: d.path, type: d.volume_type, deviceId: d.device_id })),
       ...(iso?.install_path ? { isoPath: iso.install_path } : {}),
       ...(nics.length ? { nics } : {}),
       ...(vm.user_data ? { userData: vm.user_data } : {}),
