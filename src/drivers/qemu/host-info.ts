@@ -1,17 +1,32 @@
-/** What a Linux host offers: cores, MHz, memory and local disk from /proc and statfs; KVM when /dev/kvm opens read-write. */
+/** What a Linux host offers: cores, MHz, memory and local disk from /proc and statfs; KVM when it can run a guest. */
 import { constants, accessSync, readFileSync, statfsSync } from 'node:fs';
 import { cpus, networkInterfaces, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import type { Accel } from './qemu-args.js';
 
-export function detectAccel(tbSizeMiB: number, force?: string): Accel {
+/**
+ * KVM when asked for, or by default when /dev/kvm opens read-write AND a CPU can be created on it:
+ * a nested /dev/kvm may open and still abort every guest at its first register write (seen here:
+ * "failed to set MSR 0x10a"), so auto-detection boots an empty paused machine once (~0.3 s) and
+ * falls back to TCG if it dies.
+ */
+export function detectAccel(tbSizeMiB: number, force?: string, qemuBinary = 'qemu-system-x86_64'): Accel {
   if (force === 'tcg') return { kind: 'tcg', tbSizeMiB };
   try {
     accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-    return { kind: 'kvm', tbSizeMiB };
   } catch {
     if (force === 'kvm') throw new Error('KVM was asked for but /dev/kvm is not usable');
     return { kind: 'tcg', tbSizeMiB };
   }
+  if (force === 'kvm' || kvmRunsGuests(qemuBinary)) return { kind: 'kvm', tbSizeMiB };
+  return { kind: 'tcg', tbSizeMiB };
+}
+
+function kvmRunsGuests(qemuBinary: string): boolean {
+  const probe = spawnSync(qemuBinary, ['-accel', 'kvm', '-cpu', 'host', '-nodefaults', '-display', 'none', '-S', '-m', '16', '-monitor', 'stdio'], {
+    input: 'quit\n', timeout: 15_000, stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  return probe.status === 0;
 }
 
 /** MHz of one core: the highest "cpu MHz" in /proc/cpuinfo (os.cpus() reports 0 in some VMs). */

@@ -67,8 +67,8 @@ export class QemuDriver implements HypervisorDriver {
   constructor(private readonly o: QemuOptions) {
     this.vms = new VmDirs(o.stateDir);
     this.storage = new QemuStorage(o.stateDir);
-    this.accel = detectAccel(o.tbSizeMiB ?? 32, o.accel);
     this.qemu = o.qemuBinary ?? process.env['NIMBO_QEMU_BINARY'] ?? 'qemu-system-x86_64';
+    this.accel = detectAccel(o.tbSizeMiB ?? 32, o.accel, this.qemu);
   }
 
   async hostInfo(): Promise<HostInfo> {
