@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from './schema/index.js';
-import { cachingSqlite } from './statement-cache.js';
+import { cachingSqlite, STATEMENT_CACHE_SIZE } from './statement-cache.js';
+import { ReadCache } from './read-cache.js';
 import { withListCache } from './compile-cache.js';
 import { registerSyncReader, TrackingSqliteDriver } from './sync-read.js';
 
@@ -98,7 +99,13 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     conn.pragma('synchronous = NORMAL');
     conn.pragma('foreign_keys = ON');
     conn.pragma('busy_timeout = 5000');
-    const driver = new TrackingSqliteDriver(cachingSqlite(conn));
+    const dataVersion = conn.prepare('pragma data_version').pluck();
+    const schema = conn.prepare("select name, type from sqlite_schema where type in ('table', 'view')");
+    const reads = new ReadCache(
+      () => dataVersion.get() as number,
+      () => new Map((schema.all() as Array<{ name: string; type: 'table' | 'view' }>).map((r) => [r.name, r.type])),
+    );
+    const driver = new TrackingSqliteDriver(cachingSqlite(conn, STATEMENT_CACHE_SIZE, (q) => reads.noteWrite(q)), reads);
     const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect(driver) });
     registerSyncReader(kysely, driver.readNow);
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };

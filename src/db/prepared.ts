@@ -54,14 +54,27 @@ export class QueryTemplate<R> {
   // depends on the dialect only.
   private readonly byAdapter = new WeakMap<object, Map<string, Compiled>>();
 
+  private readonly maxShapes: number;
+  private readonly cacheRows: boolean;
+
   constructor(
     private readonly build: (k: Kysely<Database>, $: Args, shape: string) => Compilable<R>,
-    /** Shapes kept per dialect; the oldest is dropped first. */
-    private readonly maxShapes = 64,
-  ) {}
+    opts: {
+      /** Shapes kept per dialect; the oldest is dropped first. */
+      maxShapes?: number;
+      /**
+       * On SQLite, rows may come from the read cache (db/read-cache.ts) until a table the
+       * query reads is written; they are then frozen and shared. For hot, small reads whose
+       * result depends on nothing but the database and the arguments.
+       */
+      cacheRows?: boolean;
+    } = {},
+  ) {
+    this.maxShapes = opts.maxShapes ?? 64;
+    this.cacheRows = opts.cacheRows ?? false;
+  }
 
-  /** The compiled query for `shape` with `args` bound, ready for `k.executeQuery`. */
-  compiled(k: Kysely<Database>, shape: string, args: Record<string, unknown>): CompiledQuery<R> {
+  private template(k: Kysely<Database>, shape: string): Compiled {
     const adapter = k.getExecutor().adapter as object;
     let shapes = this.byAdapter.get(adapter);
     if (!shapes) this.byAdapter.set(adapter, (shapes = new Map()));
@@ -71,6 +84,10 @@ export class QueryTemplate<R> {
       if (shapes.size >= this.maxShapes) shapes.delete(shapes.keys().next().value!);
       shapes.set(shape, t);
     }
+    return t;
+  }
+
+  private static bind(t: Compiled, args: Record<string, unknown>): unknown[] {
     const params = new Array<unknown>(t.slots.length);
     for (let i = 0; i < t.slots.length; i++) {
       const s = t.slots[i]!;
@@ -81,13 +98,21 @@ export class QueryTemplate<R> {
         params[i] = s.index === undefined ? v : (v as unknown[])[s.index];
       }
     }
-    return CompiledQuery.raw(t.sql, params) as CompiledQuery<R>;
+    return params;
   }
 
-  async execute(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<R[]> {
-    const q = this.compiled(k, shape, args);
+  /** The compiled query for `shape` with `args` bound, ready for `k.executeQuery`. */
+  compiled(k: Kysely<Database>, shape: string, args: Record<string, unknown>): CompiledQuery<R> {
+    const t = this.template(k, shape);
+    return CompiledQuery.raw(t.sql, QueryTemplate.bind(t, args)) as CompiledQuery<R>;
+  }
+
+  /** The rows; with `cacheRows` they may be frozen and shared, so never change them. */
+  async execute(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<readonly R[]> {
+    const t = this.template(k, shape);
+    const params = QueryTemplate.bind(t, args);
     // SQLite answers at once when its connection is free (db/sync-read.ts).
-    const rows = syncReaderOf(k)?.(q.sql, q.parameters);
-    return rows ? (rows as R[]) : (await k.executeQuery(q)).rows;
+    const rows = syncReaderOf(k)?.(t.sql, params, this.cacheRows);
+    return rows ? (rows as readonly R[]) : (await k.executeQuery<R>(CompiledQuery.raw(t.sql, params) as CompiledQuery<R>)).rows;
   }
 }

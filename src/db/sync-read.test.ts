@@ -50,6 +50,38 @@ describe('SQLite reads at once when the connection is free', () => {
     }
   });
 
+  it('keeps cacheable reads until the table is written, by this connection or (from the next turn) another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nimbo-syncread-'));
+    const db = openDb(undefined, dir);
+    const other = openDb(undefined, dir);
+    const CACHED = new QueryTemplate<{ id: number }>((k, $) => anyK(k).selectFrom('t').select('id').where('id', '>', $<number>('min')).orderBy('id'), { cacheRows: true });
+    const turn = () => new Promise<void>((r) => setImmediate(r));
+    try {
+      await sql`create table t (id integer primary key)`.execute(db.kysely);
+      await sql`create table u (id integer primary key)`.execute(db.kysely);
+      await anyK(db.kysely).insertInto('t').values({ id: 1 }).execute();
+      const first = await CACHED.execute(db.kysely, '', { min: 0 });
+      assert.deepEqual(first, [{ id: 1 }]);
+      assert.equal(await CACHED.execute(db.kysely, '', { min: 0 }), first, 'the same rows, from the cache');
+      assert.ok(Object.isFrozen(first[0]), 'shared rows are frozen');
+      assert.deepEqual(await CACHED.execute(db.kysely, '', { min: 1 }), [], 'other arguments, another entry');
+
+      await anyK(db.kysely).insertInto('u').values({ id: 5 }).execute();
+      assert.equal(await CACHED.execute(db.kysely, '', { min: 0 }), first, 'a write of another table keeps it');
+      await anyK(db.kysely).insertInto('t').values({ id: 2 }).execute();
+      assert.deepEqual(await CACHED.execute(db.kysely, '', { min: 0 }), [{ id: 1 }, { id: 2 }], 'a write of t drops it at once');
+
+      await turn();
+      await anyK(other.kysely).deleteFrom('t').where('id', '=', 1).execute();
+      await turn();
+      assert.deepEqual(await CACHED.execute(db.kysely, '', { min: 0 }), [{ id: 2 }], "another connection's commit is seen");
+    } finally {
+      await other.close();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is absent for PostgreSQL and MySQL, whose queries are asynchronous anyway', async () => {
     for (const url of ['postgres://nobody@127.0.0.1:1/none', 'mysql://nobody@127.0.0.1:1/none']) {
       const db = openDb(url, tmpdir());

@@ -8,10 +8,16 @@
  * Kysely as before, so it never sees another request's uncommitted writes. PostgreSQL and
  * MySQL have no such reader: their queries are asynchronous anyway.
  */
-import { SqliteDriver, type DatabaseConnection, type Kysely, type SqliteDatabase } from 'kysely';
+import { SqliteDriver, type DatabaseConnection, type Kysely } from 'kysely';
+import type { CachingSqlite } from './statement-cache.js';
+import { parameterKey, type ReadCache } from './read-cache.js';
 
-/** Rows of a read run at once, or undefined when it has to go through Kysely. */
-export type SyncReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
+/**
+ * Rows of a read run at once, or undefined when it has to go through Kysely. When `cacheable`
+ * the rows may come from, and go to, the read cache (db/read-cache.ts): they are then frozen
+ * and shared.
+ */
+export type SyncReader = (sql: string, parameters: readonly unknown[], cacheable?: boolean) => readonly unknown[] | undefined;
 
 const READERS = new WeakMap<object, SyncReader>();
 
@@ -30,7 +36,10 @@ export function registerSyncReader(k: Kysely<any>, reader: SyncReader): void {
 export class TrackingSqliteDriver extends SqliteDriver {
   private held = 0;
 
-  constructor(private readonly database: SqliteDatabase) {
+  constructor(
+    private readonly database: CachingSqlite,
+    private readonly cache?: ReadCache,
+  ) {
     super({ database });
   }
 
@@ -46,9 +55,18 @@ export class TrackingSqliteDriver extends SqliteDriver {
   }
 
   /** Runs a read now when the connection is free; undefined when it is held or the statement writes. */
-  readonly readNow: SyncReader = (sql, parameters) => {
+  readonly readNow: SyncReader = (sql, parameters, cacheable) => {
     if (this.held > 0) return undefined;
+    const key = cacheable && this.cache ? parameterKey(parameters) : undefined;
+    if (key !== undefined) {
+      const hit = this.cache!.get(sql, key);
+      if (hit) return hit;
+    }
+    const tick = this.cache?.now ?? 0;
     const stmt = this.database.prepare(sql);
-    return stmt.reader ? stmt.all(parameters) : undefined;
+    if (!stmt.reader || !stmt.readonly) return undefined;
+    const rows = stmt.all(parameters);
+    if (key !== undefined) this.cache!.set(sql, key, rows, tick);
+    return rows;
   };
 }

@@ -27,12 +27,12 @@ function countOf(q: SelectQueryBuilder<any, any, any>): SelectQueryBuilder<any, 
 export class PagedQuery<T> {
   readonly rows: QueryTemplate<T>;
   readonly count: QueryTemplate<{ n: number }>;
-  constructor(base: (k: Kysely<Database>, $: Args, shape: string) => SelectQueryBuilder<any, any, T>) {
+  constructor(base: (k: Kysely<Database>, $: Args, shape: string) => SelectQueryBuilder<any, any, T>, opts: { cacheRows?: boolean } = {}) {
     this.rows = new QueryTemplate((k, $, key) => {
       const [limit, offset] = key.split('|').slice(-2);
       return withPage(base(k, $, key.split('|').slice(0, -2).join('|')), limit ? Number(limit) : undefined, Number(offset));
-    });
-    this.count = new QueryTemplate((k, $, shape) => countOf(base(k, $, shape)));
+    }, opts);
+    this.count = new QueryTemplate((k, $, shape) => countOf(base(k, $, shape)), opts);
   }
 }
 
@@ -72,14 +72,14 @@ export class Page {
   }
 
   /** `run` for a hot list kept as a query template (see PagedQuery). */
-  async runPrepared<T>(pq: PagedQuery<T>, k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<{ rows: T[]; count: number }> {
+  async runPrepared<T>(pq: PagedQuery<T>, k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<{ rows: readonly T[]; count: number }> {
     return this.runWith(
       () => pq.rows.execute(k, `${shape}|${this.limit ?? ''}|${this.offset}`, args),
       async () => Number((await pq.count.execute(k, shape, args))[0]?.n ?? 0),
     );
   }
 
-  private async runWith<T>(rowsOf: () => Promise<T[]>, countAll: () => Promise<number>): Promise<{ rows: T[]; count: number }> {
+  private async runWith<T, Rows extends readonly T[]>(rowsOf: () => Promise<Rows>, countAll: () => Promise<number>): Promise<{ rows: Rows; count: number }> {
     const rows = await rowsOf();
     if (this.limit === undefined || (this.offset === 0 && rows.length < this.limit)) return { rows, count: rows.length + this.offset };
     return { rows, count: await countAll() };

@@ -187,9 +187,9 @@ export class AccountService {
     if (state) q = q.where('a.state', '=', $<string>('state'));
     if (keyword) q = q.where('a.account_name', likeInsensitive(this.db.dialect), $<string>('keyword'));
     return q.orderBy('a.id') as SelectQueryBuilder<any, any, AccountRow>;
-  });
+  }, { cacheRows: true });
 
-  async list(caller: Caller, scope: ListScope, f: { id?: number | undefined; name?: string | undefined; accounttype?: number | undefined; state?: string | undefined; keyword?: string | undefined }, page: Page): Promise<{ rows: AccountRow[]; count: number }> {
+  async list(caller: Caller, scope: ListScope, f: { id?: number | undefined; name?: string | undefined; accounttype?: number | undefined; state?: string | undefined; keyword?: string | undefined }, page: Page): Promise<{ rows: readonly AccountRow[]; count: number }> {
     void caller;
     const args: Record<string, unknown> = scopeArgs(scope);
     const flag = (v: unknown) => (v === undefined ? '' : '1');

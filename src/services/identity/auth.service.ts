@@ -35,9 +35,11 @@ const active = (u: Pick<UserRow, 'state' | 'account_state'>) => u.state === 'ena
 
 /**
  * The caller behind an API key, with its secret, its states and its domain's
- * `api.key.access` override, in one indexed read. No cache: a user or account disabled,
- * locked or deleted, or a key regenerated, through any server of a farm, is refused by the
- * very next request. A template (db/prepared.ts): it runs on every signed request.
+ * `api.key.access` override, in one indexed read. A user or account disabled, locked or
+ * deleted, or a key regenerated, through any server of a farm, is refused by the very next
+ * request: PostgreSQL and MySQL read every time, and SQLite's read cache drops the row as soon
+ * as one of these tables is written (db/read-cache.ts). A template (db/prepared.ts): it runs
+ * on every signed request.
  */
 const BY_API_KEY = new QueryTemplate<CallerFields & Pick<UserRow, 'state' | 'account_state' | 'secret_key'> & { key_access: string | null }>((k, $) =>
   k
@@ -54,6 +56,7 @@ const BY_API_KEY = new QueryTemplate<CallerFields & Pick<UserRow, 'state' | 'acc
     .where('u.api_key', '=', $<string>('key'))
     .where('u.removed', 'is', null)
     .where('a.removed', 'is', null),
+  { cacheRows: true },
 );
 
 export interface LoginResult {

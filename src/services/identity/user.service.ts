@@ -29,7 +29,7 @@ export interface NewUser {
 /** Every listAccounts row carries its users: a query template (db/prepared.ts) per list length. */
 const USER_COLUMNS = ['id', 'uuid', 'username', 'firstname', 'lastname', 'email', 'state', 'api_key', 'secret_key', 'timezone', 'account_id', 'source', 'is_default', 'created'] as const;
 const USERS_OF_ACCOUNTS = new QueryTemplate((k, $, n) =>
-  k.selectFrom('users').select(USER_COLUMNS).where('removed', 'is', null).where('account_id', 'in', $.list<number>('ids', Number(n))).orderBy('id'));
+  k.selectFrom('users').select(USER_COLUMNS).where('removed', 'is', null).where('account_id', 'in', $.list<number>('ids', Number(n))).orderBy('id'), { cacheRows: true });
 
 export class UserService {
   onChange: () => void = () => {};
@@ -188,7 +188,7 @@ export class UserService {
    * Users of several accounts at once (for account listings). The account, domain and role
    * fields come from the account rows the caller holds: one plain read of users, no joins.
    */
-  async byAccounts(accounts: AccountRow[]): Promise<Map<number, UserRow[]>> {
+  async byAccounts(accounts: readonly AccountRow[]): Promise<Map<number, UserRow[]>> {
     const out = new Map<number, UserRow[]>();
     if (accounts.length === 0) return out;
     const byId = new Map(accounts.map((a) => [a.id, a]));

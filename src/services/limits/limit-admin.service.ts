@@ -43,7 +43,7 @@ const LIMITS_AND_COUNTS = new QueryTemplate<{ l: number; type: string; owner_id:
       union all
       select 0 as l, type, owner_id, count as v from resource_counts where owner_type = ${$('kind')} and owner_id in (${ids})`;
   return { compile: () => q.compile(k) };
-});
+}, { cacheRows: true });
 
 export class LimitAdminService {
   constructor(
