@@ -6,7 +6,8 @@
  * database (a fresh one, as the tests make: see test/helpers/databases.ts); SQLite by default.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +73,10 @@ async function endToEnd(dialect: DialectName, hostCount: number, deploys: number
     // Server CPU per deploy: the figure the machine's other load disturbs least (wall-clock
     // VMs/s on a shared 2-core machine mostly measures how much CPU the others left us).
     const cpu0 = { self: cpuMs(process.pid), agent: cpuMs(child.pid!) };
+    const stopProfile = await startProfile(process.env['NIMBO_BENCH_CPU_PROF']);
     const out = await runClient(input);
+    const profile = await stopProfile();
+    if (profile) log(`CPU profile of the server during the deploys: ${profile}`);
     const cpuPerDeployMs = {
       server: (cpuMs(process.pid) - cpu0.self) / deploys, agent: (cpuMs(child.pid!) - cpu0.agent) / deploys, client: out.cpuMs / deploys,
     };
@@ -86,6 +90,29 @@ async function endToEnd(dialect: DialectName, hostCount: number, deploys: number
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(poolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `NIMBO_BENCH_CPU_PROF=<dir>`: a V8 CPU profile of this process (the server runs in it)
+ * while the deploys run, written to `<dir>/deploy-<time>.cpuprofile`; the stop function
+ * resolves with its path (undefined when not asked for).
+ */
+async function startProfile(dir: string | undefined): Promise<() => Promise<string | undefined>> {
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((res, rej) => session.post(method, params ?? {}, (err, r) => (err ? rej(err) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `deploy-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
 }
 
 const CLIENT = fileURLToPath(new URL('./deploy-client.js', import.meta.url));
