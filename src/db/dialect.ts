@@ -16,6 +16,7 @@ import { cachingSqlite, STATEMENT_CACHE_SIZE } from './statement-cache.js';
 import { ReadCache } from './read-cache.js';
 import { withListCache } from './compile-cache.js';
 import { registerSyncReader, TrackingSqliteDriver } from './sync-read.js';
+import { registerRowChanges } from './row-changes.js';
 
 export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
 export type DialectName = (typeof DIALECTS)[number];
@@ -105,9 +106,11 @@ export function openDb(url: string | undefined, dataDir: string): Db {
       () => dataVersion.get() as number,
       () => new Map((schema.all() as Array<{ name: string; type: 'table' | 'view' }>).map((r) => [r.name, r.type])),
     );
-    const driver = new TrackingSqliteDriver(cachingSqlite(conn, STATEMENT_CACHE_SIZE, (q) => reads.noteWrite(q)), reads);
+    const cached = cachingSqlite(conn, STATEMENT_CACHE_SIZE, (q) => reads.noteWrite(q));
+    const driver = new TrackingSqliteDriver(cached, reads);
     const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect(driver) });
     registerSyncReader(kysely, driver.readNow);
+    registerRowChanges(kysely, { conn, isFree: () => driver.isFree(), prepare: (sql) => cached.prepare(sql) });
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }
   if (dialect === 'postgres') {

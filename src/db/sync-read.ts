@@ -54,6 +54,11 @@ export class TrackingSqliteDriver extends SqliteDriver {
     await super.releaseConnection();
   }
 
+  /** Whether no query or transaction holds the connection. */
+  isFree(): boolean {
+    return this.held === 0;
+  }
+
   /** Runs a read now when the connection is free; undefined when it is held or the statement writes. */
   readonly readNow: SyncReader = (sql, parameters, cacheable) => {
     if (this.held > 0) return undefined;

@@ -21,7 +21,9 @@ for (const dialect of dialectsUnderTest()) {
     let s: TestServer;
     let other: Db;
     let zone = 0;
+    let pod = 0;
     let cluster = 0;
+    let fx: VmFixtures;
     const hosts: number[] = [];
     const snap = async (db: Db = s.app.db) => new Map((await loadSnapshot(db.kysely, zone, 1, FACTORS, 'firstfit')).hosts.map((h) => [h.id, h]));
 
@@ -29,10 +31,10 @@ for (const dialect of dialectsUnderTest()) {
       s = await startServer(dialect);
       // A second management server's connection to the same database.
       other = openDb(s.db.url ?? `sqlite:${join(s.db.dataDir, 'nimbo.sqlite')}`, s.db.dataDir);
-      const fx = new VmFixtures(s.app.db);
+      fx = new VmFixtures(s.app.db);
       await fx.init();
       zone = await fx.insert('zones', { name: 'z', allocation_state: 'Enabled', removed: null });
-      const pod = await fx.insert('pods', { name: 'p', zone_id: zone, allocation_state: 'Enabled', removed: null });
+      pod = await fx.insert('pods', { name: 'p', zone_id: zone, allocation_state: 'Enabled', removed: null });
       cluster = await fx.insert('clusters', { name: 'c', zone_id: zone, pod_id: pod, allocation_state: 'Enabled', removed: null });
       for (let i = 0; i < 3; i++) hosts.push(await fx.host({ zone_id: zone, pod_id: pod, cluster_id: cluster }));
     });
@@ -66,6 +68,20 @@ for (const dialect of dialectsUnderTest()) {
       const m = await snap();
       assert.ok(!m.has(hosts[0]!));
       assert.ok([...m.values()].every((h) => h.clusterEnabled));
+    });
+
+    it('follows this server\'s own writes: a new host, a removed one, one moved to another zone, capacity given back', async () => {
+      await snap();
+      const added = await fx.host({ zone_id: zone, pod_id: pod, cluster_id: cluster, host_tags: 'new' });
+      const elsewhere = await fx.insert('zones', { name: 'z2', allocation_state: 'Enabled', removed: null });
+      await s.app.db.kysely.updateTable('hosts').set({ removed: Date.now() }).where('id', '=', hosts[1]!).execute();
+      await s.app.db.kysely.updateTable('hosts').set({ zone_id: elsewhere }).where('id', '=', hosts[2]!).execute();
+      await s.app.db.kysely.updateTable('hosts').set({ cpu_allocated: 0 }).where('id', '=', added).execute();
+      const m = await snap();
+      assert.deepEqual([...m.keys()], [added]);
+      assert.deepEqual(m.get(added)!.tags, ['new']);
+      await s.app.db.kysely.updateTable('hosts').set({ cpu_allocated: 77 }).where('id', '=', added).execute();
+      assert.equal((await snap()).get(added)!.cpuAllocated, 77);
     });
   });
 }
