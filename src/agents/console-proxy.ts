@@ -88,13 +88,23 @@ export class ConsoleProxy {
       const [code, text] = (e instanceof CloudError && STATUS[e.kind]) || [500, 'Internal Server Error'];
       return reject(socket, code, text, e instanceof CloudError ? e.message : 'console proxy error');
     }
+    // Stopping the proxy while the host is still dialling back refuses this viewer too.
+    let stopped = false;
+    this.sessions.set(target.sessionId, { proxyId: target.proxyId, end: () => (stopped = true) });
     let vnc: WebSocket;
     try {
       vnc = await this.openChannel(target);
     } catch (e) {
+      this.sessions.delete(target.sessionId);
       this.log.warn({ err: e, session: target.sessionUuid }, 'console: the host could not relay the VM display');
       await this.consoles.release(target.sessionId).catch(() => undefined);
       return reject(socket, 502, 'Bad Gateway', e instanceof Error ? e.message : String(e));
+    }
+    if (stopped) {
+      this.sessions.delete(target.sessionId);
+      vnc.close();
+      await this.consoles.release(target.sessionId).catch(() => undefined);
+      return reject(socket, 503, 'Service Unavailable', 'The console proxy was stopped');
     }
     const idleMs = (await this.config.getNumber('consoleproxy.session.timeout')) || 300_000;
     let joined = false;

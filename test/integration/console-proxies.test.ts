@@ -150,6 +150,24 @@ for (const dialect of dialectsUnderTest()) {
       for (const t of ['PROXY.STOP', 'PROXY.START', 'PROXY.REBOOT']) assert.ok(types.includes(t), `${t} event`);
     });
 
+    it('stopping the proxy while the host is still dialling back refuses that viewer with 503 and ends its session', async () => {
+      const p = await ours();
+      const hostid = (await s.admin.ok('listHosts', { zoneid: gz.zone, type: 'Routing' }))['host'][0].id;
+      const mock = await s.admin.ok('configureSimulator', { name: 'ConsoleAddress', value: 'wait:1500', hostid });
+      try {
+        const e = await endpoint('vm-a');
+        const opening = refusal(openConsoleSocket(wsUrl(e)));
+        const acquired = () => k().selectFrom('console_sessions').select('id').where('acquired', 'is not', null).where('removed', 'is', null).execute();
+        await until('the viewer waits for the dial-back', async () => (await acquired()).length === 1);
+        await s.admin.jobOk('stopSystemVm', { id: p.id });
+        assert.equal(await opening, 503, 'refused once the relay arrives');
+        assert.deepEqual(await acquired(), [], 'no session is left open');
+      } finally {
+        await s.admin.ok('cleanupSimulatorMock', { id: mock['null'].id });
+        await s.admin.jobOk('startSystemVm', { id: p.id });
+      }
+    });
+
     it('shows a proxy whose management server stopped heartbeating as Stopped, never chooses it and cannot start it', async () => {
       await k().updateTable('console_proxies').set({ state: 'Running', active_sessions: 0 }).where('id', '=', peerProxy).execute();
       await k().updateTable('management_servers').set({ last_seen: Date.now() - 10 * 60_000 }).where('msid', '=', peer).execute();
