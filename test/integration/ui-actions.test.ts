@@ -5,7 +5,8 @@
  * added and deleted, a user added with API keys, a template's download progress, a router
  * stopped and started, a network offering added, enabled and disabled, secondary storage added;
  * the end user's dashboard, security group rules, instance reboot/HA/attach volume/attach ISO/
- * destroy/recover/start, a public IP with a firewall rule and a load balancer, an SSH key pair,
+ * destroy/recover/start, reset password, a public IP with a firewall rule and a load balancer
+ * (instances added and removed), an SSH key pair,
  * template sharing and copying to another zone.
  */
 import { after, before, describe, it } from 'node:test';
@@ -209,7 +210,7 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     const disk = (await user.ok('listDiskOfferings'))['diskoffering'].find((d: any) => !d.iscustomized);
     await user.jobOk('createVolume', { name: 'act-data', zoneid: zone['id'], diskofferingid: disk.id });
     const isoId = (await user.ok('registerIso', { name: 'act-iso', displaytext: 'act-iso', url: `${filesBase}/boot.iso`, zoneid: zone['id'] }))['iso'][0].id;
-    const tplId = (await user.ok('registerTemplate', { name: 'act-tpl', displaytext: 'act-tpl', url: `${filesBase}/fast.qcow2`, zoneid: zone['id'], format: 'QCOW2', hypervisor: 'KVM' }))['template'][0].id;
+    const tplId = (await user.ok('registerTemplate', { name: 'act-tpl', displaytext: 'act-tpl', url: `${filesBase}/fast.qcow2`, zoneid: zone['id'], format: 'QCOW2', hypervisor: 'KVM', passwordenabled: 'true' }))['template'][0].id;
     await until('ISO and template downloaded', async () => (await user.ok('listIsos', { id: isoId, isofilter: 'self' }))['iso']?.[0]?.isready
       && (await user.ok('listTemplates', { id: tplId, templatefilter: 'self' }))['template']?.[0]?.isready, 60_000);
     // Users may recover their own destroyed VMs only where the admin allows it (CloudStack's default is no).
@@ -272,6 +273,19 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await act(page, 'act-1', 'Start');
     await row.getByText('Running').waitFor({ timeout: 60_000 });
 
+    // Reset password on a stopped instance of a password-enabled template: the new one is shown once.
+    const pw = (await user.jobOk('deployVirtualMachine', { zoneid: zone['id'], templateid: tplId, serviceofferingid: small.id, name: 'act-pw', startvm: 'false' }))['virtualmachine'];
+    assert.equal(pw.passwordenabled, true);
+    await page.goto(`${base}/client/r/instances`);
+    await page.locator('.ant-table-row', { hasText: 'act-pw' }).getByText('Stopped').waitFor();
+    await act(page, 'act-pw', 'Reset password');
+    const shown = page.getByRole('dialog', { name: 'Result' });
+    await shown.getByText('Password').waitFor({ timeout: 60_000 });
+    assert.match(await shown.innerText(), /Password\s+\S{6,}/);
+    await page.keyboard.press('Escape');
+    const resets = (await user.ok('listEvents', { type: 'VM.RESETPASSWORD' }))['event'] ?? [];
+    assert.ok(resets.some((e: any) => e.state === 'Completed'), 'VM.RESETPASSWORD completed');
+
     // A new public IP on the account's network, a firewall rule and a load balancer on it.
     const network = (await user.ok('listNetworks'))['network'][0];
     await page.goto(`${base}/client/r/publicips`);
@@ -308,6 +322,13 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await done(page, 'Add instances');
     const lb = (await user.ok('listLoadBalancerRules', { name: 'lb-web' }))['loadbalancerrule'][0];
     assert.deepEqual(((await user.ok('listLoadBalancerRuleInstances', { id: lb.id }))['loadbalancerruleinstance'] ?? []).map((v: any) => v.id), [vm.id]);
+    await act(page, 'lb-web', 'Remove instances');
+    await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'act-1' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await done(page, 'Remove instances');
+    assert.deepEqual((await user.ok('listLoadBalancerRuleInstances', { id: lb.id }))['loadbalancerruleinstance'] ?? [], []);
 
     // An SSH key pair made here: its private key is shown once.
     await page.goto(`${base}/client/r/sshkeys`);
