@@ -51,6 +51,17 @@ async function act(page: Page, row: string, item: string, confirm = false): Prom
   }
 }
 
+/** Adds or removes one instance of the lb-web rule through its row action's multiple choice. */
+async function lbInstances(page: Page, action: 'Add instances' | 'Remove instances', vm: string): Promise<void> {
+  await act(page, 'lb-web', action);
+  // A multiple choice stays open after a pick: Escape closes it.
+  await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: vm }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  await done(page, action);
+}
+
 /** Waits for the outcome notification of a row action and fails with its error text if it failed. */
 async function done(page: Page, label: string): Promise<void> {
   const outcome = page.getByText(new RegExp(`^${label}(: done| failed)$`)).last();
@@ -313,21 +324,10 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     await page.getByRole('dialog').getByLabel('privateport').fill('80');
     await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
     await done(page, 'Add load balancer');
-    await act(page, 'lb-web', 'Add instances');
-    // A multiple choice stays open after a pick: Escape closes it.
-    await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'act-1' }).click();
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
-    await done(page, 'Add instances');
+    await lbInstances(page, 'Add instances', 'act-1');
     const lb = (await user.ok('listLoadBalancerRules', { name: 'lb-web' }))['loadbalancerrule'][0];
     assert.deepEqual(((await user.ok('listLoadBalancerRuleInstances', { id: lb.id }))['loadbalancerruleinstance'] ?? []).map((v: any) => v.id), [vm.id]);
-    await act(page, 'lb-web', 'Remove instances');
-    await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'act-1' }).click();
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
-    await done(page, 'Remove instances');
+    await lbInstances(page, 'Remove instances', 'act-1');
     assert.deepEqual((await user.ok('listLoadBalancerRuleInstances', { id: lb.id }))['loadbalancerruleinstance'] ?? [], []);
 
     // An SSH key pair made here: its private key is shown once.
