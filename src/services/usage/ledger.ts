@@ -8,6 +8,7 @@
  * ran closes nothing.
  */
 import type { Kysely } from 'kysely';
+import { QueryTemplate } from '../../db/prepared.js';
 import type { Database } from '../../db/schema/index.js';
 
 /** One billable thing a resource has while in its current state. */
@@ -31,7 +32,8 @@ export interface ResourceUsage {
   slots: UsageSlot[];
   /**
    * Security-group usage is keyed by the group, shared by many VMs: a VM governs only its own
-   * (type 10) intervals of those groups.
+   * (type 10) intervals of those groups, and all of its own open ones, also of groups it has
+   * left (they need not be in `usageIds`).
    */
   vmUuid?: string;
 }
@@ -58,9 +60,30 @@ function same(a: ReturnType<typeof toRow>, b: Row): boolean {
     && a.template_uuid === b.template_uuid && (a.size === null ? b.size === null : b.size !== null && a.size === Number(b.size)) && a.extra === b.extra;
 }
 
+const COLUMNS = ['account_id', 'domain_id', 'zone_uuid', 'usage_type', 'usage_id', 'vm_uuid', 'name', 'offering_uuid', 'template_uuid', 'size', 'extra', 'start_ms', 'end_ms'] as const;
+
+/**
+ * The deploy path reconciles four times per VM (issue #5 bench): its statements are templates
+ * (db/prepared.ts). Shapes: `<n>` usage ids, `<n>,vm` also the VM's own security-group rows.
+ */
+const OPEN = new QueryTemplate<Row>((k, $, shape) => {
+  const [n, vm] = shape.split(',');
+  const q = k.selectFrom('usage_intervals').selectAll();
+  if (!vm) return q.where('usage_id', 'in', $.list<string>('ids', Number(n))).where('end_ms', 'is', null);
+  // Each branch names its whole index (usage_id, end_ms) / (vm_uuid, end_ms): one OR of two index searches.
+  return q.where((eb) => eb.or([
+    eb.and([eb('usage_id', 'in', $.list<string>('ids', Number(n))), eb('end_ms', 'is', null)]),
+    eb.and([eb('usage_type', '=', SECURITY_GROUP), eb('vm_uuid', '=', $<string>('vm')), eb('end_ms', 'is', null)]),
+  ]));
+});
+const CLOSE = new QueryTemplate((k, $, n) => k.updateTable('usage_intervals').set({ end_ms: $<number>('at') }).where('id', 'in', $.list<number>('ids', Number(n))));
+const OPEN_NEW = new QueryTemplate((k, $, n) => k.insertInto('usage_intervals').values(Array.from({ length: Number(n) }, (_, i) =>
+  Object.fromEntries(COLUMNS.map((c) => [c, $(`${c}.${i}`)])) as { [C in (typeof COLUMNS)[number]]: never })));
+
 export async function reconcileUsage(exec: Kysely<Database>, r: ResourceUsage, at: number): Promise<void> {
   if (r.usageIds.length === 0) return;
-  const open = (await exec.selectFrom('usage_intervals').selectAll().where('usage_id', 'in', r.usageIds).where('end_ms', 'is', null).execute()) as Row[];
+  const ids = [...new Set(r.usageIds)];
+  const open = await OPEN.execute(exec, r.vmUuid === undefined ? String(ids.length) : `${ids.length},vm`, { ids, vm: r.vmUuid });
   const want = new Map(r.slots.map((s) => { const row = toRow(s); return [key(row), row]; }));
   const kept = new Set<string>();
   const close: number[] = [];
@@ -71,7 +94,10 @@ export async function reconcileUsage(exec: Kysely<Database>, r: ResourceUsage, a
     if (w && !kept.has(k) && same(w, o)) kept.add(k);
     else close.push(o.id);
   }
-  if (close.length > 0) await exec.updateTable('usage_intervals').set({ end_ms: at }).where('id', 'in', close).execute();
+  if (close.length > 0) await CLOSE.execute(exec, String(close.length), { at, ids: close });
   const add = [...want.entries()].filter(([k]) => !kept.has(k)).map(([, row]) => ({ ...row, start_ms: at, end_ms: null }));
-  if (add.length > 0) await exec.insertInto('usage_intervals').values(add).execute();
+  if (add.length === 0) return;
+  const args: Record<string, unknown> = {};
+  add.forEach((row, i) => { for (const c of COLUMNS) args[`${c}.${i}`] = row[c]; });
+  await OPEN_NEW.execute(exec, String(add.length), args);
 }

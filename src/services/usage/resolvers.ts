@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import type { ResourceUsage, UsageSlot } from './ledger.js';
 import { USAGE } from './usage-types.js';
 
@@ -23,13 +24,24 @@ async function zoneUuid(exec: Exec, zoneId: number): Promise<string | null> {
   return z?.uuid ?? null;
 }
 
-async function volumeSlots(exec: Exec, where: { vmId?: number; uuid?: string }): Promise<{ ids: string[]; slots: UsageSlot[] }> {
-  let q = exec.selectFrom('volumes as v').innerJoin('zones as z', 'z.id', 'v.zone_id').leftJoin('disk_offerings as o', 'o.id', 'v.disk_offering_id')
+// The VM and volume reads run four times per deploy (issue #5 bench): templates (db/prepared.ts).
+const VOLUMES = new QueryTemplate((k, $, by) => {
+  const q = k.selectFrom('volumes as v').innerJoin('zones as z', 'z.id', 'v.zone_id').leftJoin('disk_offerings as o', 'o.id', 'v.disk_offering_id')
     .leftJoin('templates as t', 't.id', 'v.template_id').leftJoin('vm_instances as m', 'm.id', 'v.vm_id')
     .select(['v.uuid', 'v.name', 'v.state', 'v.removed', 'v.size', 'v.account_id', 'v.domain_id', 'v.volume_type', 'z.uuid as zone_uuid', 'o.uuid as offering_uuid', 't.uuid as template_uuid', 'm.uuid as vm_uuid']);
-  if (where.vmId !== undefined) q = q.where('v.vm_id', '=', where.vmId);
-  if (where.uuid !== undefined) q = q.where('v.uuid', '=', where.uuid);
-  const rows = await q.execute();
+  return by === 'vm' ? q.where('v.vm_id', '=', $<number>('vmId')) : q.where('v.uuid', '=', $<string>('uuid'));
+});
+const VM = new QueryTemplate((k, $) => k.selectFrom('vm_instances as v').innerJoin('service_offerings as so', 'so.id', 'v.service_offering_id').innerJoin('zones as z', 'z.id', 'v.zone_id')
+  .leftJoin('templates as t', 't.id', 'v.template_id')
+  .select(['v.id', 'v.uuid', 'v.name', 'v.type', 'v.state', 'v.removed', 'v.account_id', 'v.domain_id', 'so.uuid as offering_uuid', 'so.cpu_number', 'so.cpu_speed', 'so.ram_size', 't.uuid as template_uuid', 't.hypervisor_type', 'z.uuid as zone_uuid'])
+  .where('v.uuid', '=', $<string>('uuid')));
+const NICS = new QueryTemplate((k, $) => k.selectFrom('nics as n').innerJoin('networks as nw', 'nw.id', 'n.network_id').innerJoin('network_offerings as no', 'no.id', 'nw.network_offering_id')
+  .select(['n.uuid', 'n.removed', 'n.is_default', 'nw.uuid as network_uuid', 'no.uuid as offering_uuid']).where('n.vm_id', '=', $<number>('vmId')));
+const GROUPS = new QueryTemplate((k, $) => k.selectFrom('security_group_vm_map as m').innerJoin('security_groups as g', 'g.id', 'm.security_group_id').select(['g.uuid', 'g.name'])
+  .where('m.vm_id', '=', $<number>('vmId')));
+
+async function volumeSlots(exec: Exec, where: { vmId: number } | { uuid: string }): Promise<{ ids: string[]; slots: UsageSlot[] }> {
+  const rows = await VOLUMES.execute(exec, 'vmId' in where ? 'vm' : 'uuid', where);
   const slots = rows.filter((v) => v.removed === null && !GONE_VOLUME_STATES.includes(v.state)).map((v): UsageSlot => ({
     usageType: USAGE.VOLUME, usageId: v.uuid, accountId: v.account_id, domainId: v.domain_id, zoneUuid: v.zone_uuid, vmUuid: v.vm_uuid, name: v.name,
     offeringUuid: v.offering_uuid, templateUuid: v.template_uuid, size: Number(v.size), extra: { type: v.volume_type },
@@ -37,20 +49,12 @@ async function volumeSlots(exec: Exec, where: { vmId?: number; uuid?: string }):
   return { ids: rows.map((v) => v.uuid), slots };
 }
 
-/** The VM's groups now, and every group it is still billed for (it may have left some). */
-async function securityGroups(exec: Exec, vmId: number, vmUuid: string) {
-  const member = await exec.selectFrom('security_group_vm_map as m').innerJoin('security_groups as g', 'g.id', 'm.security_group_id').select(['g.uuid', 'g.name'])
-    .where('m.vm_id', '=', vmId).execute();
-  const billed = await exec.selectFrom('usage_intervals').select('usage_id').where('usage_type', '=', USAGE.SECURITY_GROUP).where('vm_uuid', '=', vmUuid).where('end_ms', 'is', null).execute();
-  return { member, ids: [...new Set([...member.map((g) => g.uuid), ...billed.map((b) => b.usage_id)])] };
-}
-
-/** Allocated and running time, the VM's security groups, its NICs (network offering) and its volumes. */
+/**
+ * Allocated and running time, the VM's security groups, its NICs (network offering) and its
+ * volumes. The groups it is still billed for but has left are governed through `vmUuid`.
+ */
 const virtualMachine: Resolver = async (exec, uuid) => {
-  const vm = await exec.selectFrom('vm_instances as v').innerJoin('service_offerings as so', 'so.id', 'v.service_offering_id').innerJoin('zones as z', 'z.id', 'v.zone_id')
-    .leftJoin('templates as t', 't.id', 'v.template_id')
-    .select(['v.id', 'v.uuid', 'v.name', 'v.type', 'v.state', 'v.removed', 'v.account_id', 'v.domain_id', 'so.uuid as offering_uuid', 'so.cpu_number', 'so.cpu_speed', 'so.ram_size', 't.uuid as template_uuid', 't.hypervisor_type', 'z.uuid as zone_uuid'])
-    .where('v.uuid', '=', uuid).executeTakeFirst();
+  const [vm] = await VM.execute(exec, '', { uuid });
   if (!vm || vm.type !== 'User') return nothing(uuid);
   const base = { accountId: vm.account_id, domainId: vm.domain_id, zoneUuid: vm.zone_uuid, vmUuid: vm.uuid, name: vm.name };
   const allocated = vm.removed === null && !GONE_VM_STATES.includes(vm.state);
@@ -61,17 +65,16 @@ const virtualMachine: Resolver = async (exec, uuid) => {
     slots.push({ ...vmSlot, usageType: USAGE.ALLOCATED_VM });
     if (RUNNING_VM_STATES.includes(vm.state)) slots.push({ ...vmSlot, usageType: USAGE.RUNNING_VM });
   }
-  const nics = await exec.selectFrom('nics as n').innerJoin('networks as nw', 'nw.id', 'n.network_id').innerJoin('network_offerings as no', 'no.id', 'nw.network_offering_id')
-    .select(['n.uuid', 'n.removed', 'n.is_default', 'nw.uuid as network_uuid', 'no.uuid as offering_uuid']).where('n.vm_id', '=', vm.id).execute();
+  const nics = await NICS.execute(exec, '', { vmId: vm.id });
   if (allocated) {
     for (const n of nics.filter((x) => x.removed === null)) {
       slots.push({ ...base, usageType: USAGE.NETWORK_OFFERING, usageId: n.uuid, offeringUuid: n.offering_uuid, extra: { isdefault: n.is_default === 1, networkid: n.network_uuid } });
     }
   }
   const vols = await volumeSlots(exec, { vmId: vm.id });
-  const groups = await securityGroups(exec, vm.id, vm.uuid);
-  if (allocated) for (const g of groups.member) slots.push({ ...base, usageType: USAGE.SECURITY_GROUP, usageId: g.uuid, name: g.name });
-  return { usageIds: [vm.uuid, ...nics.map((n) => n.uuid), ...vols.ids, ...groups.ids], slots: [...slots, ...vols.slots], vmUuid: vm.uuid };
+  const groups = await GROUPS.execute(exec, '', { vmId: vm.id });
+  if (allocated) for (const g of groups) slots.push({ ...base, usageType: USAGE.SECURITY_GROUP, usageId: g.uuid, name: g.name });
+  return { usageIds: [vm.uuid, ...nics.map((n) => n.uuid), ...vols.ids, ...groups.map((g) => g.uuid)], slots: [...slots, ...vols.slots], vmUuid: vm.uuid };
 };
 
 const volume: Resolver = async (exec, uuid) => {
