@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { openDb, type Db } from './db/dialect.js';
 import { migrate } from './db/migrate.js';
+import { QueryTemplate } from './db/prepared.js';
 import { ENTITY_TABLES, type EntityName } from './api/entities.js';
 import type { UuidResolver } from './api/params.js';
 import { registry, type Registry } from './api/registry.js';
@@ -67,10 +68,15 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * A UUID parameter's row id, per table a template (several per deploy, issue #5 bench). A
+ * row's uuid never changes, so on SQLite the answer may come from the read cache.
+ */
+const ID_BY_UUID = new QueryTemplate<{ id: number }>((k, $, table) => (k as any).selectFrom(table).select('id').where('uuid', '=', $('uuid')), { cacheRows: true, maxShapes: 128 });
+
 function resolverFor(db: Db): UuidResolver {
   return async (entity: EntityName, uuid: string) => {
-    const table = ENTITY_TABLES[entity];
-    const row = await (db.kysely as any).selectFrom(table).select('id').where('uuid', '=', uuid).executeTakeFirst();
+    const [row] = await ID_BY_UUID.execute(db.kysely, ENTITY_TABLES[entity], { uuid });
     return row ? Number(row.id) : undefined;
   };
 }

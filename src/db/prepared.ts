@@ -11,7 +11,8 @@
  * from the shape alone. A placeholder that Kysely did not bind as a whole parameter (used
  * in `sql.lit`, concatenated, …) is detected at compile time and throws.
  */
-import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { DialectName } from './dialect.js';
 import type { Database } from './schema/index.js';
 import { syncReaderOf } from './sync-read.js';
 
@@ -115,4 +116,25 @@ export class QueryTemplate<R> {
     const rows = syncReaderOf(k)?.(t.sql, params, this.cacheRows);
     return rows ? (rows as readonly R[]) : (await k.executeQuery<R>(CompiledQuery.raw(t.sql, params) as CompiledQuery<R>)).rows;
   }
+
+  /** The whole result (affected rows, insert id), for writes; always through Kysely. */
+  run(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<QueryResult<R>> {
+    return k.executeQuery(this.compiled(k, shape, args));
+  }
+}
+
+/**
+ * `insertId` (dialect.ts) as a template: inserts one row of `columns` (every one given, null
+ * for none, in this order) into `table` and returns its generated id, on every dialect.
+ */
+export function insertIdTemplate<T extends keyof Database & string>(table: T, columns: readonly string[]) {
+  const tpl = new QueryTemplate<{ id: number }>((k, $, dialect) => {
+    const q = k.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, $(c)])) as never);
+    // MySQL has no RETURNING; its driver reports insertId instead.
+    return (dialect === 'mysql' ? q : q.returning(sql<number>`id`.as('id'))) as unknown as Compilable<{ id: number }>;
+  }, { maxShapes: 3 });
+  return async (k: Kysely<Database>, dialect: DialectName, values: Record<string, unknown>): Promise<number> => {
+    const r = await tpl.run(k, dialect, values);
+    return Number(dialect === 'mysql' ? r.insertId : r.rows[0]!.id);
+  };
 }

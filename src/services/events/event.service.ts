@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema/index.js';
 import type { Db } from '../../db/dialect.js';
-import { insertId } from '../../db/dialect.js';
+import { insertIdTemplate } from '../../db/prepared.js';
+
+// Five events per deploy (issue #5 bench): a template.
+const INSERT = insertIdTemplate('events', ['uuid', 'type', 'state', 'description', 'level', 'user_id', 'account_id', 'domain_id', 'created', 'start_id', 'resource_type', 'resource_uuid', 'archived']);
 
 export type EventLevel = 'INFO' | 'WARN' | 'ERROR';
 export type EventState = 'Created' | 'Scheduled' | 'Started' | 'Completed';
@@ -43,7 +46,7 @@ export class EventService {
   async record(e: EventInput, tx?: Kysely<Database>): Promise<number> {
     const exec = tx ?? this.db.kysely;
     const created = Date.now();
-    const id = await insertId(exec, this.db.dialect, 'events', {
+    const id = await INSERT(exec, this.db.dialect, {
       uuid: randomUUID(),
       type: e.type,
       state: e.state ?? 'Completed',

@@ -12,13 +12,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/dialect.js';
-import { insertId, likeInsensitive, likePattern } from '../../db/dialect.js';
+import { likeInsensitive, likePattern } from '../../db/dialect.js';
+import { insertIdTemplate, QueryTemplate } from '../../db/prepared.js';
 import type { EventService } from '../events/event.service.js';
 import type { Caller } from '../caller.js';
 import type { ListScope, Scoper } from '../identity/scope.js';
 import type { Page } from '../paging.js';
 import type { AsyncJobsTable } from '../../db/schema/core.js';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema/index.js';
 
 export const JOB_STATUS = { IN_PROGRESS: 0, SUCCEEDED: 1, FAILED: 2, CANCELLED: 3 } as const;
 
@@ -94,7 +96,7 @@ export class JobService {
           trx,
         );
       }
-      return insertId(trx, this.db.dialect, 'async_jobs', {
+      return INSERT_JOB(trx, this.db.dialect, {
         uuid, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, cmd: spec.cmd, cmd_info: JSON.stringify(spec.params),
         status: JOB_STATUS.IN_PROGRESS, process_status: 0, result_code: 0, result_type: null, result: null,
         instance_type: spec.instanceType ?? null, instance_uuid: spec.instanceUuid ?? null, start_event_id: startEventId,
@@ -139,30 +141,18 @@ export class JobService {
   private async finish(id: number, o: JobOutcome, spec: SubmitSpec, startId: number | null, owner: { accountId: number; domainId: number }): Promise<void> {
     const now = Date.now();
     await this.db.kysely.transaction().execute(async (trx) => {
-      let q = trx
-        .updateTable('async_jobs')
-        .set({ status: o.ok ? JOB_STATUS.SUCCEEDED : JOB_STATUS.FAILED, result_code: o.ok ? 0 : o.code, result_type: o.type, result: JSON.stringify(o.result ?? null), updated: now, completed: now })
-        .where('id', '=', id);
-      // A job another server took over (our lease ran out) is that server's to finish.
-      if (this.farm) q = q.where('status', '=', JOB_STATUS.IN_PROGRESS).where('msid', '=', this.msid);
-      const done = await q.executeTakeFirst();
-      if (this.farm && Number(done.numUpdatedRows) === 0) {
+      const done = await FINISH.run(trx, this.farm ? 'farm' : '', {
+        status: o.ok ? JOB_STATUS.SUCCEEDED : JOB_STATUS.FAILED, code: o.ok ? 0 : o.code, type: o.type, result: JSON.stringify(o.result ?? null), now, id, msid: this.msid,
+      });
+      if (this.farm && Number(done.numAffectedRows) === 0) {
         this.log(`job ${id} was taken over by another management server; its outcome here is dropped`);
         return;
       }
       if (spec.eventType && o.ok && startId !== null && spec.instanceUuid) {
         // The action already wrote its Completed event in its own transaction: adopt it as
         // the job's, so a job has exactly Scheduled, Started and Completed (as in CloudStack).
-        const adopted = await trx
-          .updateTable('events')
-          .set({ start_id: startId })
-          .where('type', '=', spec.eventType)
-          .where('state', '=', 'Completed')
-          .where('start_id', 'is', null)
-          .where('resource_uuid', '=', spec.instanceUuid)
-          .where('id', '>', startId)
-          .executeTakeFirst();
-        if (Number(adopted.numUpdatedRows) > 0) return;
+        const adopted = await ADOPT.run(trx, '', { startId, type: spec.eventType, uuid: spec.instanceUuid });
+        if (Number(adopted.numAffectedRows) > 0) return;
       }
       if (spec.eventType) {
         const errText = !o.ok && o.result && typeof o.result === 'object' ? String((o.result as { errortext?: unknown }).errortext ?? '') : '';
@@ -237,17 +227,12 @@ export class JobService {
   }
 
   private jobQuery() {
-    return this.db.kysely
-      .selectFrom('async_jobs as j')
-      .innerJoin('accounts as a', 'a.id', 'j.account_id')
-      .innerJoin('domains as d', 'd.id', 'j.domain_id')
-      .innerJoin('users as u', 'u.id', 'j.user_id')
-      .selectAll('j')
-      .select(['a.uuid as account_uuid', 'a.account_name', 'd.uuid as domain_uuid', 'd.path as domain_path', 'u.uuid as user_uuid']);
+    return jobQuery(this.db.kysely);
   }
 
   async get(id: number): Promise<JobRow | undefined> {
-    return (await this.jobQuery().where('j.id', '=', id).executeTakeFirst()) as JobRow | undefined;
+    const [row] = await JOB_BY_ID.execute(this.db.kysely, '', { id });
+    return row as JobRow | undefined;
   }
 
   async list(scope: ListScope, f: { startdate?: Date | undefined; keyword?: string | undefined; id?: number | undefined }, page: Page): Promise<{ rows: JobRow[]; count: number }> {
@@ -258,3 +243,27 @@ export class JobService {
     return page.run(q.orderBy('j.id')) as Promise<{ rows: JobRow[]; count: number }>;
   }
 }
+
+function jobQuery(k: Kysely<Database>) {
+  return k
+    .selectFrom('async_jobs as j')
+    .innerJoin('accounts as a', 'a.id', 'j.account_id')
+    .innerJoin('domains as d', 'd.id', 'j.domain_id')
+    .innerJoin('users as u', 'u.id', 'j.user_id')
+    .selectAll('j')
+    .select(['a.uuid as account_uuid', 'a.account_name', 'd.uuid as domain_uuid', 'd.path as domain_path', 'u.uuid as user_uuid']);
+}
+
+// Every deploy writes and finishes a job and is polled about twice (issue #5 bench): templates.
+const INSERT_JOB = insertIdTemplate('async_jobs', ['uuid', 'user_id', 'account_id', 'domain_id', 'cmd', 'cmd_info', 'status', 'process_status', 'result_code', 'result_type', 'result',
+  'instance_type', 'instance_uuid', 'start_event_id', 'msid', 'lease_until', 'created', 'updated', 'completed']);
+const JOB_BY_ID = new QueryTemplate((k, $) => jobQuery(k).where('j.id', '=', $<number>('id')));
+/** Shape 'farm': a job another server took over (our lease ran out) is that server's to finish. */
+const FINISH = new QueryTemplate((k, $, shape) => {
+  const q = k.updateTable('async_jobs')
+    .set({ status: $('status'), result_code: $('code'), result_type: $('type'), result: $('result'), updated: $('now'), completed: $('now') })
+    .where('id', '=', $<number>('id'));
+  return shape === 'farm' ? q.where('status', '=', JOB_STATUS.IN_PROGRESS).where('msid', '=', $<string>('msid')) : q;
+});
+const ADOPT = new QueryTemplate((k, $) => k.updateTable('events').set({ start_id: $<number>('startId') }).where('type', '=', $<string>('type')).where('state', '=', 'Completed')
+  .where('start_id', 'is', null).where('resource_uuid', '=', $<string>('uuid')).where('id', '>', $<number>('startId')));
