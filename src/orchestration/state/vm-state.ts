@@ -6,6 +6,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CloudError } from '../../api/errors.js';
 import type { Database } from '../../db/schema/index.js';
+import { stateUpdate } from './state-update.js';
+
+const UPDATE = stateUpdate('vm_instances');
 
 export const VM_STATES = ['Starting', 'Running', 'Stopping', 'Stopped', 'Destroyed', 'Expunging', 'Migrating', 'Error', 'Down'] as const;
 export type VmState = (typeof VM_STATES)[number];
@@ -99,14 +102,7 @@ export async function transition(
 ): Promise<VmStateRef & { from: string }> {
   const to = nextState(vm.state, event);
   if (!to) throw illegal(vm.state, event);
-  const r = await trx
-    .updateTable('vm_instances')
-    .set({ ...changes, state: to, update_count: vm.update_count + 1, state_changed: now })
-    .where('id', '=', vm.id)
-    .where('state', '=', vm.state)
-    .where('update_count', '=', vm.update_count)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
+  if (!(await UPDATE(trx, vm, to, changes, now))) {
     throw new CloudError('InvalidState', `The VM changed state concurrently (was ${vm.state}); try again`);
   }
   return { id: vm.id, state: to, update_count: vm.update_count + 1, from: vm.state };

@@ -6,6 +6,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CloudError } from '../../api/errors.js';
 import type { Database } from '../../db/schema/index.js';
+import { stateUpdate } from './state-update.js';
+
+const UPDATE = stateUpdate('volumes');
 
 export const VOLUME_STATES = [
   'Allocated', 'Creating', 'Ready', 'Attaching', 'Migrating', 'Resizing', 'Snapshotting', 'RevertSnapshotting',
@@ -94,14 +97,7 @@ export async function volumeTransition(
 ): Promise<VolumeStateRef & { from: string }> {
   const to = nextVolumeState(v.state, event);
   if (!to) throw illegalVolume(v.name, v.state, event);
-  const r = await trx
-    .updateTable('volumes')
-    .set({ ...changes, state: to, update_count: v.update_count + 1, state_changed: now })
-    .where('id', '=', v.id)
-    .where('state', '=', v.state)
-    .where('update_count', '=', v.update_count)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
+  if (!(await UPDATE(trx, v, to, changes, now))) {
     throw new CloudError('InvalidState', `Volume ${v.name} changed state concurrently (was ${v.state}); try again`);
   }
   return { id: v.id, name: v.name, state: to, update_count: v.update_count + 1, from: v.state };

@@ -15,6 +15,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import { forUpdate } from '../../db/dialect.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import type { Database } from '../../db/schema/index.js';
 import type { LimitOwnerType } from '../../db/schema/limits.js';
 import { CloudError } from '../../api/errors.js';
@@ -111,7 +112,7 @@ export class LimitService {
         this.checkCounts(chain, t, deltas[t.name]!, counts, limits.get(t.name)!);
       }
     }
-    for (const t of types) await this.addRows(trx, rows.filter((r) => r.type === t.name), deltas[t.name]!);
+    await this.addRowsOf(trx, rows, types, deltas, 1);
   }
 
   /** Gives back several types at once (the reverse of `reserveAll`). */
@@ -119,7 +120,14 @@ export class LimitService {
     const types = RESOURCE_TYPES.filter((t) => (deltas[t.name] ?? 0) !== 0);
     if (types.length === 0) return;
     const rows = await this.lockCountsOf(trx, types, ownersOf(await this.chain(trx, accountId)));
-    for (const t of types) await this.addRows(trx, rows.filter((r) => r.type === t.name), -deltas[t.name]!);
+    await this.addRowsOf(trx, rows, types, deltas, -1);
+  }
+
+  /** Adds each type's delta (times `sign`) to its count rows, in one statement for all types. */
+  private async addRowsOf(trx: Exec, rows: { id: number; type: string }[], types: ResourceTypeDef[], deltas: Partial<Record<ResourceType, number>>, sign: 1 | -1): Promise<void> {
+    const args: Record<string, unknown> = { ids: rows.map((r) => r.id) };
+    types.forEach((t, i) => (args[`d${i}`] = sign * deltas[t.name]!));
+    await ADD_BY_TYPE.run(trx, `${types.map((t) => t.name).join(',')}|${rows.length}`, args);
   }
 
   private async checkChain(exec: Exec, chain: OwnerChain, t: ResourceTypeDef, delta: number, lock: boolean): Promise<void> {
@@ -270,6 +278,20 @@ export class LimitService {
     await forUpdate(q, this.db.dialect).executeTakeFirst();
   }
 }
+
+/**
+ * `count = count + <the row's type's delta>` for the rows `ids`, shape `<type,type,…>|<ids>`:
+ * a deploy counts five types in one statement instead of five.
+ */
+const ADD_BY_TYPE = new QueryTemplate((k, $, shape) => {
+  const [types, n] = shape.split('|');
+  return k.updateTable('resource_counts')
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CASE built in a loop
+    .set((eb) => ({
+      count: types!.split(',').reduce((c, t, i) => c.when('type', '=', t).then(eb('count', '+', $<number>(`d${i}`))), eb.case() as any).else(eb.ref('count')).end(),
+    }))
+    .where('id', 'in', $.list<number>('ids', Number(n)));
+});
 
 export function ownersOf(chain: OwnerChain): Owner[] {
   return [{ kind: 'account', id: chain.account.id }, ...chain.domains.map((d) => ({ kind: 'domain' as const, id: d.id }))];

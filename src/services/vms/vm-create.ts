@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
-import { insertId, type Db } from '../../db/dialect.js';
+import type { Db } from '../../db/dialect.js';
+import { insertIdTemplate, QueryTemplate } from '../../db/prepared.js';
 import { isRootAdmin, type Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { vmDb } from './contract.js';
@@ -36,6 +37,14 @@ export interface DeployInput extends NicInput {
   securitygroupids?: number[] | undefined;
   securitygroupnames?: string[] | undefined;
 }
+
+// One of each per deploy (issue #5 bench): templates.
+const INSERT_VM = insertIdTemplate('vm_instances', ['uuid', 'name', 'instance_name', 'display_name', 'type', 'state', 'account_id', 'domain_id', 'zone_id', 'pod_id',
+  'cluster_id', 'host_id', 'last_host_id', 'service_offering_id', 'template_id', 'iso_id', 'guest_os_id', 'ha_enabled', 'user_data', 'ssh_keypair_id', 'password',
+  'update_count', 'state_changed', 'created', 'removed']);
+const NAME_VM = new QueryTemplate((k, $) => k.updateTable('vm_instances').set({ instance_name: $<string>('name') }).where('id', '=', $<number>('id')));
+const INSERT_VOLUME = insertIdTemplate('volumes', ['uuid', 'name', 'volume_type', 'state', 'account_id', 'domain_id', 'zone_id', 'pool_id', 'vm_id', 'device_id',
+  'disk_offering_id', 'template_id', 'size', 'path', 'created', 'removed']);
 
 export async function createVm(db: Db, services: Services, caller: Caller, p: DeployInput): Promise<{ id: number; uuid: string }> {
   const k = vmDb(db.kysely);
@@ -94,16 +103,16 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
       user_vm: 1, cpu: Number(so.cpu_number), memory: Number(so.ram_size), volume: disks.length,
       primary_storage: disks.reduce((s, d) => s + d.size, 0),
     });
-    const id = await insertId(trx, db.dialect, 'vm_instances', {
+    const id = await INSERT_VM(trx, db.dialect, {
       uuid, name, instance_name: `i-${owner.id}-pending-${uuid}`, display_name: p.displayname ?? name, type: 'User', state: 'Stopped',
       account_id: owner.id, domain_id: owner.domainId, zone_id: zone.id, pod_id: null, cluster_id: null, host_id: null, last_host_id: null,
       service_offering_id: so.id, template_id: tpl.is_iso ? null : tpl.id, iso_id: tpl.is_iso ? tpl.id : null, guest_os_id: tpl.guest_os_id,
       ha_enabled: so.offer_ha ? 1 : 0, user_data: p.userdata ?? null, ssh_keypair_id: key?.id ?? null, password: null,
       update_count: 0, state_changed: now, created: now, removed: null,
     });
-    await trx.updateTable('vm_instances').set({ instance_name: instanceName(owner.id, id) }).where('id', '=', id).execute();
+    await NAME_VM.run(trx, '', { name: instanceName(owner.id, id), id });
     for (const [i, d] of disks.entries()) {
-      await insertId(trx, db.dialect, 'volumes', {
+      await INSERT_VOLUME(trx, db.dialect, {
         uuid: randomUUID(), name: `${d.type}-${id}${i > 1 ? `-${i}` : ''}`, volume_type: d.type, state: 'Allocated', account_id: owner.id,
         domain_id: owner.domainId, zone_id: zone.id, pool_id: null, vm_id: id, device_id: i, disk_offering_id: d.offering,
         template_id: d.template, size: d.size, path: null, created: now, removed: null,
