@@ -55,8 +55,15 @@ async function act(page: Page, row: string, item: string, confirm = false): Prom
 async function lbInstances(page: Page, action: 'Add instances' | 'Remove instances', vm: string): Promise<void> {
   await act(page, 'lb-web', action);
   // A multiple choice stays open after a pick: Escape closes it.
-  await page.getByRole('dialog').getByRole('combobox', { name: /virtualmachineids/ }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: vm }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('combobox', { name: /virtualmachineids/ }).click();
+  // A click while the list is still opening can miss: pick until the choice shows as a tag.
+  const chosen = dialog.locator('.ant-select-selection-item', { hasText: vm });
+  for (let attempt = 1; !(await chosen.isVisible()); attempt++) {
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: vm }).click();
+    if (await chosen.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`${action}: ${vm} could not be chosen`);
+  }
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
   await done(page, action);
