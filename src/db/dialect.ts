@@ -15,7 +15,7 @@ import type { Database } from './schema/index.js';
 import { cachingSqlite, STATEMENT_CACHE_SIZE } from './statement-cache.js';
 import { ReadCache } from './read-cache.js';
 import { withListCache } from './compile-cache.js';
-import { registerSyncReader, TrackingSqliteDriver } from './sync-read.js';
+import { registerSyncReader, registerSyncRunner, TrackingSqliteDriver } from './sync-read.js';
 import { registerRowChanges } from './row-changes.js';
 
 export const DIALECTS = ['sqlite', 'postgres', 'mysql'] as const;
@@ -110,6 +110,7 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     const driver = new TrackingSqliteDriver(cached, reads);
     const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect(driver) });
     registerSyncReader(kysely, driver.readNow);
+    registerSyncRunner(kysely, driver.runNow);
     registerRowChanges(kysely, { conn, isFree: () => driver.isFree(), prepare: (sql) => cached.prepare(sql) });
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }

@@ -14,7 +14,7 @@
 import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { DialectName } from './dialect.js';
 import type { Database } from './schema/index.js';
-import { syncReaderOf } from './sync-read.js';
+import { syncReaderOf, syncRunnerOf } from './sync-read.js';
 
 const MARK = '\u0000nimbo-arg:';
 const END = '\u0001';
@@ -113,13 +113,15 @@ export class QueryTemplate<R> {
     const t = this.template(k, shape);
     const params = QueryTemplate.bind(t, args);
     // SQLite answers at once when its connection is free (db/sync-read.ts).
-    const rows = syncReaderOf(k)?.(t.sql, params, this.cacheRows);
+    const rows = syncReaderOf(k)?.(t.sql, params, this.cacheRows) ?? syncRunnerOf(k)?.(t.sql, params, k.isTransaction)?.rows;
     return rows ? (rows as readonly R[]) : (await k.executeQuery<R>(CompiledQuery.raw(t.sql, params) as CompiledQuery<R>)).rows;
   }
 
-  /** The whole result (affected rows, insert id), for writes; always through Kysely. */
-  run(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<QueryResult<R>> {
-    return k.executeQuery(this.compiled(k, shape, args));
+  /** The whole result (affected rows, insert id), for writes. */
+  async run(k: Kysely<Database>, shape: string, args: Record<string, unknown>): Promise<QueryResult<R>> {
+    const q = this.compiled(k, shape, args);
+    // SQLite runs it at once in the caller's transaction or on the free connection (db/sync-read.ts).
+    return (syncRunnerOf(k)?.(q.sql, q.parameters, k.isTransaction) as QueryResult<R> | undefined) ?? k.executeQuery(q);
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { openDb } from './dialect.js';
 import { QueryTemplate } from './prepared.js';
-import { syncReaderOf } from './sync-read.js';
+import { syncReaderOf, syncRunnerOf } from './sync-read.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test table outside the schema
 const anyK = (k: unknown) => k as Kysely<any>;
@@ -82,10 +82,50 @@ describe('SQLite reads at once when the connection is free', () => {
     }
   });
 
+  it('runs a template write at once in its own transaction (rolled back with it) and on the free connection, and waits behind a transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nimbo-syncrun-'));
+    const db = openDb(undefined, dir);
+    const INSERT = new QueryTemplate((k, $) => anyK(k).insertInto('t').values({ id: $<number>('id') }));
+    try {
+      await sql`create table t (id integer primary key)`.execute(db.kysely);
+      const runner = syncRunnerOf(db.kysely)!;
+      assert.ok(runner, 'SQLite has an at-once runner');
+      const r = await INSERT.run(db.kysely, '', { id: 1 });
+      assert.equal(Number(r.numAffectedRows), 1);
+      await db.kysely.transaction().execute(async (trx) => {
+        assert.equal(syncRunnerOf(trx), runner, 'transactions share it');
+        assert.equal(Number((await INSERT.run(trx, '', { id: 2 })).insertId), 2);
+        assert.deepEqual(await IDS.execute(trx, '', {}), [{ id: 1 }, { id: 2 }], 'the transaction sees its own write');
+        throw new Error('roll back');
+      }).catch(() => undefined);
+      assert.deepEqual(await IDS.execute(db.kysely, '', {}), [{ id: 1 }], 'rolled back with the transaction');
+
+      let finish!: () => void;
+      const hold = new Promise<void>((res) => (finish = res));
+      let entered!: () => void;
+      const inside = new Promise<void>((res) => (entered = res));
+      const tx = db.kysely.transaction().execute(async () => {
+        entered();
+        await hold;
+      });
+      await inside;
+      assert.equal(runner('insert into t (id) values (3)', [], false), undefined, 'not while another transaction holds the connection');
+      const write = INSERT.run(db.kysely, '', { id: 3 });
+      finish();
+      await tx;
+      await write;
+      assert.deepEqual(await IDS.execute(db.kysely, '', {}), [{ id: 1 }, { id: 3 }]);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is absent for PostgreSQL and MySQL, whose queries are asynchronous anyway', async () => {
     for (const url of ['postgres://nobody@127.0.0.1:1/none', 'mysql://nobody@127.0.0.1:1/none']) {
       const db = openDb(url, tmpdir());
       assert.equal(syncReaderOf(db.kysely), undefined);
+      assert.equal(syncRunnerOf(db.kysely), undefined);
       await db.close();
     }
   });

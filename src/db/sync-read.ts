@@ -8,7 +8,7 @@
  * Kysely as before, so it never sees another request's uncommitted writes. PostgreSQL and
  * MySQL have no such reader: their queries are asynchronous anyway.
  */
-import { SqliteDriver, type DatabaseConnection, type Kysely } from 'kysely';
+import { SqliteDriver, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
 import type { CachingSqlite } from './statement-cache.js';
 import { parameterKey, type ReadCache } from './read-cache.js';
 
@@ -30,6 +30,27 @@ export function syncReaderOf(k: Kysely<any>): SyncReader | undefined {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database schema
 export function registerSyncReader(k: Kysely<any>, reader: SyncReader): void {
   READERS.set(k, reader);
+}
+
+/**
+ * Runs a statement at once, as Kysely's SQLite connection would: inside a transaction (the
+ * caller's: there is one connection, so an open transaction is the caller's), or outside one
+ * when the connection is free. Undefined when it has to wait its turn through Kysely.
+ */
+export type SyncRunner = (sql: string, parameters: readonly unknown[], inTransaction: boolean) => QueryResult<unknown> | undefined;
+
+// By the dialect adapter, which a Kysely instance shares with its transactions.
+const RUNNERS = new WeakMap<object, SyncRunner>();
+
+/** The at-once runner of a Kysely instance or transaction, if it has one (SQLite). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database schema
+export function syncRunnerOf(k: Kysely<any>): SyncRunner | undefined {
+  return RUNNERS.get(k.getExecutor().adapter);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database schema
+export function registerSyncRunner(k: Kysely<any>, runner: SyncRunner): void {
+  RUNNERS.set(k.getExecutor().adapter, runner);
 }
 
 /** Kysely's SQLite driver, counting who holds its one connection. */
@@ -73,5 +94,17 @@ export class TrackingSqliteDriver extends SqliteDriver {
     const rows = stmt.all(parameters);
     if (key !== undefined) this.cache!.set(sql, key, rows, tick);
     return rows;
+  };
+
+  /**
+   * A transaction's statement (the connection is held: by it), or any statement while the
+   * connection is free; undefined otherwise. The result is what Kysely's SQLite connection gives.
+   */
+  readonly runNow: SyncRunner = (sql, parameters, inTransaction) => {
+    if (inTransaction ? this.held === 0 : this.held > 0) return undefined;
+    const stmt = this.database.prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(parameters) };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
   };
 }
