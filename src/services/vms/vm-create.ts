@@ -38,7 +38,13 @@ export interface DeployInput extends NicInput {
   securitygroupnames?: string[] | undefined;
 }
 
-// One of each per deploy (issue #5 bench): templates.
+// One of each per deploy (issue #5 bench): templates; the rows of zones, offerings and templates
+// may come from the SQLite read cache (shared and frozen: only read here).
+const ZONE = new QueryTemplate((k, $) => k.selectFrom('zones').select(['id', 'allocation_state', 'network_type']).where('id', '=', $<number>('id')).where('removed', 'is', null), { cacheRows: true });
+const OFFERING = new QueryTemplate((k, $) => k.selectFrom('service_offerings').selectAll().where('id', '=', $<number>('id')).where('removed', 'is', null), { cacheRows: true });
+const TEMPLATE = new QueryTemplate((k, $) => k.selectFrom('templates').selectAll().where('id', '=', $<number>('id')).where('removed', 'is', null), { cacheRows: true });
+const TEMPLATE_SIZE = new QueryTemplate((k, $) => k.selectFrom('template_store_refs').select(['size']).where('template_id', '=', $<number>('template')).where('zone_id', '=', $<number>('zone'))
+  .where('download_state', '=', 'DOWNLOADED'), { cacheRows: true });
 const INSERT_VM = insertIdTemplate('vm_instances', ['uuid', 'name', 'instance_name', 'display_name', 'type', 'state', 'account_id', 'domain_id', 'zone_id', 'pod_id',
   'cluster_id', 'host_id', 'last_host_id', 'service_offering_id', 'template_id', 'iso_id', 'guest_os_id', 'ha_enabled', 'user_data', 'ssh_keypair_id', 'password',
   'update_count', 'state_changed', 'created', 'removed']);
@@ -51,18 +57,17 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
   const owner = p.account !== undefined
     ? await services.scoper.accountByName(caller, p.account, p.domainid)
     : { id: caller.accountId, domainId: caller.domainId, domainPath: caller.domainPath };
-  const zone = await db.kysely.selectFrom('zones').select(['id', 'allocation_state', 'network_type']).where('id', '=', p.zoneid).where('removed', 'is', null).executeTakeFirst();
+  const [zone] = await ZONE.execute(db.kysely, '', { id: p.zoneid });
   if (!zone) throw paramError('Unable to find zone by id');
   if (zone.allocation_state !== 'Enabled' && !isRootAdmin(caller)) throw permissionDenied(`Cannot perform this operation, Zone is currently disabled: ${p.zoneid}`);
   const net = await guestNetworking(services, owner, zone, p);
-  const so = await k.selectFrom('service_offerings').selectAll().where('id', '=', p.serviceofferingid).where('removed', 'is', null).executeTakeFirst();
+  const [so] = await OFFERING.execute(db.kysely, '', { id: p.serviceofferingid });
   if (!so || so.state !== 'Active') throw paramError('Unable to find service offering');
   if (p.templateid === undefined) throw paramError('Unable to deploy a VM: templateid is required (a template or an ISO)');
-  const tpl = await k.selectFrom('templates').selectAll().where('id', '=', p.templateid).where('removed', 'is', null).executeTakeFirst();
+  const [tpl] = await TEMPLATE.execute(db.kysely, '', { id: p.templateid });
   if (!tpl) throw paramError('Unable to use template: it does not exist');
   if (!tpl.public && tpl.account_id !== owner.id && !isRootAdmin(caller)) throw permissionDenied('Account does not have permission to use this template');
-  const ready = await k.selectFrom('template_store_refs').select(['size']).where('template_id', '=', tpl.id).where('zone_id', '=', zone.id)
-    .where('download_state', '=', 'DOWNLOADED').executeTakeFirst();
+  const [ready] = await TEMPLATE_SIZE.execute(db.kysely, '', { template: tpl.id, zone: zone.id });
   if (!ready) throw new CloudError('InvalidState', `Template ${tpl.name} has not been completely downloaded to zone ${zone.id}`);
   const dof = p.diskofferingid === undefined ? undefined
     : await k.selectFrom('disk_offerings').selectAll().where('id', '=', p.diskofferingid).where('removed', 'is', null).executeTakeFirst();

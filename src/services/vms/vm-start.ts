@@ -13,6 +13,7 @@ import { releaseHost, releasePool } from '../../allocation/reserve.js';
 import { loadSnapshot } from '../../allocation/snapshot.js';
 import { emptyAvoid, type HostSnapshot, type VmRequirements } from '../../allocation/types.js';
 import type { Db } from '../../db/dialect.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import { transition } from '../../orchestration/state/vm-state.js';
 import { volumeRef, volumeTransition } from '../../orchestration/state/volume-state.js';
 import type { Caller } from '../caller.js';
@@ -34,6 +35,16 @@ export interface SystemVmKind {
   resourceType: string;
   nics(vmId: number): Promise<NicSpec[]>;
 }
+
+// Read once or twice per deploy (issue #5 bench): templates; offerings, templates, guest OS and
+// template files may come from the SQLite read cache (shared, frozen rows: only read here).
+const OFFERING = new QueryTemplate((k, $) => k.selectFrom('service_offerings').selectAll().where('id', '=', $<number>('id')), { cacheRows: true });
+const TEMPLATE = new QueryTemplate((k, $) => k.selectFrom('templates').select(['hypervisor_type', 'is_iso']).where('id', '=', $<number>('id')), { cacheRows: true });
+const GUEST_OS = new QueryTemplate((k, $) => k.selectFrom('guest_os').select('category_id').where('id', '=', $<number>('id')), { cacheRows: true });
+const VOLUME = new QueryTemplate((k, $) => k.selectFrom('volumes').selectAll().where('id', '=', $<number>('id')));
+const POOL_PATH = new QueryTemplate((k, $) => k.selectFrom('storage_pools').select(['uuid', 'path']).where('id', '=', $<number>('id')));
+const TEMPLATE_PATH = new QueryTemplate((k, $) => k.selectFrom('template_store_refs').select(['install_path']).where('template_id', '=', $<number>('template'))
+  .where('zone_id', '=', $<number>('zone')).where('download_state', '=', 'DOWNLOADED'), { cacheRows: true });
 
 export class VmStarter {
   constructor(private readonly db: Db, private readonly services: Services) {}
@@ -59,10 +70,11 @@ export class VmStarter {
 
   async requirements(vm: VmRow, vols: VolumeRow[], target: StartOptions['target']): Promise<VmRequirements> {
     const db = vmDb(this.db.kysely);
-    const so = await db.selectFrom('service_offerings').selectAll().where('id', '=', vm.service_offering_id).executeTakeFirstOrThrow();
-    const tpl = vm.template_id === null ? undefined
-      : await db.selectFrom('templates').select(['hypervisor_type', 'is_iso']).where('id', '=', vm.template_id).executeTakeFirst();
-    const os = await db.selectFrom('guest_os').select('category_id').where('id', '=', vm.guest_os_id).executeTakeFirst();
+    const k = this.db.kysely;
+    const [so] = await OFFERING.execute(k, '', { id: vm.service_offering_id });
+    if (!so) throw new Error(`no service offering ${vm.service_offering_id}`);
+    const [tpl] = vm.template_id === null ? [] : await TEMPLATE.execute(k, '', { id: vm.template_id });
+    const [os] = await GUEST_OS.execute(k, '', { id: vm.guest_os_id });
     const diskTags = new Map<number, string[]>();
     for (const v of vols) {
       if (v.disk_offering_id === null) continue;
@@ -175,7 +187,8 @@ export class VmStarter {
     const c = await reserveFirst(this.db.kysely, candidates, req, f, async (trx, c) => {
       for (const [i, v] of vols.entries()) {
         if (req.disks[i]!.poolId !== undefined) continue;
-        const cur = await trx.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
+        const [cur] = await VOLUME.execute(trx, '', { id: v.id });
+        if (!cur) throw new Error(`no volume ${v.id}`);
         await volumeTransition(trx, volumeRef(cur), 'CreateRequested', { pool_id: c.pools[i]! });
       }
       const r = await transition(trx, ref(vm), 'OperationRetry', { host_id: c.host.id, pod_id: c.host.podId, cluster_id: c.host.clusterId });
@@ -188,11 +201,12 @@ export class VmStarter {
   private async bringUp(vm: VmRow, vols: VolumeRow[], c: Placement, req: VmRequirements): Promise<void> {
     const db = vmDb(this.db.kysely);
     for (const [i, v] of vols.entries()) {
-      const now = await this.db.kysely.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
+      const [now] = await VOLUME.execute(this.db.kysely, '', { id: v.id });
+      if (!now) throw new Error(`no volume ${v.id}`);
       if (now.state === 'Ready') continue;
-      const pool = await this.db.kysely.selectFrom('storage_pools').select(['uuid', 'path']).where('id', '=', c.pools[i]!).executeTakeFirstOrThrow();
-      const tpl = v.template_id === null ? undefined : await db.selectFrom('template_store_refs').select(['install_path']).where('template_id', '=', v.template_id)
-        .where('zone_id', '=', vm.zone_id).where('download_state', '=', 'DOWNLOADED').executeTakeFirst();
+      const [pool] = await POOL_PATH.execute(this.db.kysely, '', { id: c.pools[i]! });
+      if (!pool) throw new Error(`no storage pool ${c.pools[i]}`);
+      const [tpl] = v.template_id === null ? [] : await TEMPLATE_PATH.execute(this.db.kysely, '', { template: v.template_id, zone: vm.zone_id });
       const r = await agentSend(this.services, c.host.id, {
         type: 'CreateVolume', volumeUuid: v.uuid, name: v.name, poolUuid: pool.uuid, poolPath: pool.path, size: Number(v.size),
         ...(tpl?.install_path ? { templatePath: tpl.install_path } : {}),
