@@ -186,15 +186,10 @@ export class LimitService {
   }
 
   async chain(exec: Exec, accountId: number): Promise<OwnerChain> {
-    const a = await exec
-      .selectFrom('accounts as a')
-      .innerJoin('domains as d', 'd.id', 'a.domain_id')
-      .select(['a.id', 'a.account_name', 'a.type', 'd.uuid as domain_uuid', 'd.path'])
-      .where('a.id', '=', accountId)
-      .executeTakeFirst();
+    const [a] = await ACCOUNT.execute(exec, '', { id: accountId });
     if (!a) throw new CloudError('ParamError', 'Unable to find account by id');
     const paths = ancestorPaths(a.path);
-    const ds = await exec.selectFrom('domains').select(['id', 'uuid', 'path']).where('path', 'in', paths).where('removed', 'is', null).execute();
+    const ds = [...(await DOMAINS_BY_PATH.execute(exec, String(paths.length), { paths }))];
     ds.sort((x, y) => y.path.length - x.path.length);
     return { account: { id: a.id, name: a.account_name, type: a.type, domainUuid: a.domain_uuid }, domains: ds };
   }
@@ -239,9 +234,11 @@ export class LimitService {
     return new Map(rows.map((r) => [`${r.owner_type}:${r.owner_id}`, Number(r.count)]));
   }
 
-  private findCounts(exec: Exec, types: ResourceTypeDef[], owners: Owner[], lock: boolean) {
-    const q = whereOwners(exec.selectFrom('resource_counts').select(['id', 'type', 'owner_type', 'owner_id', 'count']).where('type', 'in', types.map((t) => t.name)), owners).orderBy('id');
-    return (lock ? forUpdate(q, this.db.dialect) : q).execute();
+  private async findCounts(exec: Exec, types: ResourceTypeDef[], owners: Owner[], lock: boolean) {
+    const accounts = owners.filter((o) => o.kind === 'account').map((o) => o.id);
+    const domains = owners.filter((o) => o.kind === 'domain').map((o) => o.id);
+    const shape = `${types.length}|${accounts.length}|${domains.length}|${lock && this.db.dialect !== 'sqlite' ? 'lock' : ''}`;
+    return [...(await COUNTS.execute(exec, shape, { types: types.map((t) => t.name), accounts, domains }))];
   }
 
   /**
@@ -278,6 +275,21 @@ export class LimitService {
     await forUpdate(q, this.db.dialect).executeTakeFirst();
   }
 }
+
+// A deploy reads the owner chain and its counts (issue #5 bench): templates.
+const ACCOUNT = new QueryTemplate((k, $) => k.selectFrom('accounts as a').innerJoin('domains as d', 'd.id', 'a.domain_id')
+  .select(['a.id', 'a.account_name', 'a.type', 'd.uuid as domain_uuid', 'd.path']).where('a.id', '=', $<number>('id')));
+const DOMAINS_BY_PATH = new QueryTemplate((k, $, n) => k.selectFrom('domains').select(['id', 'uuid', 'path']).where('path', 'in', $.list<string>('paths', Number(n))).where('removed', 'is', null));
+/** Shape `<types>|<accounts>|<domains>|lock`: counts of owners, locked (FOR UPDATE) on PostgreSQL and MySQL. */
+const COUNTS = new QueryTemplate((k, $, shape) => {
+  const [types, accounts, domains, lock] = shape.split('|');
+  const owners: Owner[] = [
+    ...$.list<number>('accounts', Number(accounts)).map((id) => ({ kind: 'account' as const, id })),
+    ...$.list<number>('domains', Number(domains)).map((id) => ({ kind: 'domain' as const, id })),
+  ];
+  const q = whereOwners(k.selectFrom('resource_counts').select(['id', 'type', 'owner_type', 'owner_id', 'count']).where('type', 'in', $.list<string>('types', Number(types))), owners).orderBy('id');
+  return lock ? q.forUpdate() : q;
+});
 
 /**
  * `count = count + <the row's type's delta>` for the rows `ids`, shape `<type,type,…>|<ids>`:

@@ -1,5 +1,8 @@
 /** listVirtualMachines: one joined query, scoped to the caller, with CloudStack's filters. */
+import { NoResultError, type Kysely } from 'kysely';
 import { likeInsensitive, likePattern, type Db } from '../../db/dialect.js';
+import { QueryTemplate } from '../../db/prepared.js';
+import type { Database } from '../../db/schema/index.js';
 import type { ListScope, Scoper } from '../identity/scope.js';
 import type { Page } from '../paging.js';
 import { vmDb } from './contract.js';
@@ -22,7 +25,11 @@ export interface VmFilter {
 }
 
 export function vmQuery(db: Db, includeRemoved = false) {
-  const q = vmDb(db.kysely)
+  return vmQueryOn(db.kysely, includeRemoved);
+}
+
+function vmQueryOn(k: Kysely<Database>, includeRemoved: boolean) {
+  const q = vmDb(k)
     .selectFrom('vm_instances as v')
     .innerJoin('accounts as a', 'a.id', 'v.account_id')
     .innerJoin('domains as d', 'd.id', 'v.domain_id')
@@ -76,18 +83,26 @@ export async function listVms(db: Db, scoper: Scoper, scope: ListScope, f: VmFil
   return page.run(q.orderBy('v.id'));
 }
 
+// Each deploy answers with its VM (issue #5 bench): templates.
+const VM_VIEW = new QueryTemplate((k, $) => vmQueryOn(k, true).where('v.id', '=', $<number>('id')));
+const NICS_OF_VMS = new QueryTemplate((k, $, n) => k.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+  .select(['c.vm_id', 'c.uuid', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.mac_address', 'c.is_default', 'c.device_id',
+    'n.uuid as network_uuid', 'n.name as network_name', 'n.guest_type', 'n.traffic_type', 'n.broadcast_uri'])
+  .where('c.vm_id', 'in', $.list<number>('ids', Number(n))).where('c.removed', 'is', null).orderBy('c.vm_id').orderBy('c.device_id'));
+
 export async function getVmView(db: Db, id: number): Promise<VmView> {
-  return vmQuery(db, true).where('v.id', '=', id).executeTakeFirstOrThrow();
+  const [vm] = await VM_VIEW.execute(db.kysely, '', { id });
+  // As executeTakeFirstOrThrow: a VM that is gone is an internal error here.
+  if (!vm) throw new NoResultError(vmQueryOn(db.kysely, true).where('v.id', '=', id).toOperationNode());
+  return vm;
 }
 
 /** The live NICs of these VMs with their networks' names (one query for a page). */
 export async function nicsOfVms(db: Db, vmIds: number[]): Promise<Map<number, NicView[]>> {
   const by = new Map<number, NicView[]>();
   if (vmIds.length === 0) return by;
-  const rows = await db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
-    .select(['c.vm_id', 'c.uuid', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.mac_address', 'c.is_default', 'c.device_id',
-      'n.uuid as network_uuid', 'n.name as network_name', 'n.guest_type', 'n.traffic_type', 'n.broadcast_uri'])
-    .where('c.vm_id', 'in', vmIds).where('c.removed', 'is', null).orderBy('c.vm_id').orderBy('c.device_id').execute();
+  // A page's worth of ids is one shape per length; a single VM's the common one.
+  const rows = await NICS_OF_VMS.execute(db.kysely, String(vmIds.length), { ids: vmIds });
   for (const r of rows) {
     const l = by.get(r.vm_id) ?? [];
     l.push(r);
