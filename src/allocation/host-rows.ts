@@ -52,6 +52,11 @@ const HOSTS = new QueryTemplate((k, $, shape) => {
   return shape === 'zone' ? q.where('zone_id', '=', $<number>('zone')).where('removed', 'is', null) : q.where('id', 'in', $.list<number>('ids', Number(shape)));
 });
 
+// Cluster and pod states, read afresh for every placement (the read cache sees another
+// process's commit only from the next event-loop turn on).
+const CLUSTERS = new QueryTemplate((k, $) => k.selectFrom('clusters').select(['id', 'allocation_state']).where('zone_id', '=', $<number>('zone')));
+const PODS = new QueryTemplate((k, $) => k.selectFrom('pods').select(['id', 'allocation_state']).where('zone_id', '=', $<number>('zone')));
+
 type HostRow = { [C in (typeof COLUMNS)[number]]: Database['hosts'][C] extends infer T ? (T extends { __select__: infer S } ? S : T) : never };
 
 function toInfo(h: HostRow): HostInfo {
@@ -74,10 +79,7 @@ export class HostRows {
     let zone = this.zones.get(zoneId);
     if (!zone) this.zones.set(zoneId, (zone = { entries: new Map(), feed: rowChangeFeed(this.k, 'hosts') }));
     const z = zone;
-    const [clusters, pods] = await Promise.all([
-      this.k.selectFrom('clusters').select(['id', 'allocation_state']).where('zone_id', '=', zoneId).execute(),
-      this.k.selectFrom('pods').select(['id', 'allocation_state']).where('zone_id', '=', zoneId).execute(),
-    ]);
+    const [clusters, pods] = await Promise.all([CLUSTERS.execute(this.k, '', { zone: zoneId }), PODS.execute(this.k, '', { zone: zoneId })]);
     const fed = z.feed?.take((changed, query) => this.apply(zoneId, z.entries, changed, query));
     if (fed === undefined) await this.readCapacity(zoneId, z.entries);
     const clusterOn = new Map(clusters.map((c) => [c.id, c.allocation_state === 'Enabled']));

@@ -1,6 +1,7 @@
 /** Reads the HostSnapshot the planner works on: once per placement (zone rows shared by concurrent placements), plain data afterwards. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema/index.js';
+import { QueryTemplate } from '../db/prepared.js';
 import { splitTags, vmDb } from '../services/vms/contract.js';
 import type { HostSnapshot } from './types.js';
 import { SharedReads } from '../util/shared-reads.js';
@@ -12,11 +13,7 @@ type ZoneRows = Pick<HostSnapshot, 'hosts' | 'pools'> & { storageByPool: Map<num
 /** The zone's hosts and pools (with their per-cluster/pool factor overrides) as the planner reads them. */
 async function loadZone(k: Kysely<Database>, rows: HostRows, zoneId: number): Promise<ZoneRows> {
   const [pools, overrides] = await Promise.all([
-    k.selectFrom('storage_pools')
-      .select(['id', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'host_id', 'tags', 'capacity_bytes', 'allocated_bytes', 'status'])
-      .where('zone_id', '=', zoneId)
-      .where('removed', 'is', null)
-      .execute(),
+    POOLS.execute(k, '', { zone: zoneId }),
     factorOverrides(k),
   ]);
   const { storageByPool } = overrides;
@@ -88,6 +85,15 @@ export async function loadSnapshot(
 }
 
 const FACTOR_SETTINGS = ['cpu.overprovisioning.factor', 'mem.overprovisioning.factor', 'storage.overprovisioning.factor'];
+const overrides = (k: Kysely<Database>) =>
+  k.selectFrom('config_overrides').select(['scope', 'scope_id', 'name', 'value']).where('name', 'in', FACTOR_SETTINGS).where('scope', 'in', ['Cluster', 'StoragePool']);
+// Every placement reads these (issue #5 bench): templates, read afresh (no read cache: it sees
+// another process's commit only from the next event-loop turn on).
+const OVERRIDES = new QueryTemplate((k) => overrides(k));
+const POOLS = new QueryTemplate((k, $) => k.selectFrom('storage_pools')
+  .select(['id', 'zone_id', 'pod_id', 'cluster_id', 'scope', 'host_id', 'tags', 'capacity_bytes', 'allocated_bytes', 'status'])
+  .where('zone_id', '=', $<number>('zone'))
+  .where('removed', 'is', null));
 
 /**
  * The over-provisioning factors set per cluster (CPU, memory) and per primary storage pool
@@ -95,12 +101,12 @@ const FACTOR_SETTINGS = ['cpu.overprovisioning.factor', 'mem.overprovisioning.fa
  * A value that is not a positive number is ignored (the global one applies).
  */
 export async function factorOverrides(k: Kysely<Database>, where?: { clusterId?: number }) {
-  let q = k.selectFrom('config_overrides').select(['scope', 'scope_id', 'name', 'value']).where('name', 'in', FACTOR_SETTINGS).where('scope', 'in', ['Cluster', 'StoragePool']);
-  if (where?.clusterId !== undefined) q = q.where('scope', '=', 'Cluster').where('scope_id', '=', where.clusterId);
+  const rows = where?.clusterId !== undefined ? await overrides(k).where('scope', '=', 'Cluster').where('scope_id', '=', where.clusterId).execute()
+    : await OVERRIDES.execute(k, '', {});
   const cpuByCluster = new Map<number, number>();
   const memByCluster = new Map<number, number>();
   const storageByPool = new Map<number, number>();
-  for (const r of await q.execute()) {
+  for (const r of rows) {
     const v = Number(r.value);
     if (!(Number.isFinite(v) && v > 0)) continue;
     if (r.scope === 'Cluster' && r.name === FACTOR_SETTINGS[0]) cpuByCluster.set(Number(r.scope_id), v);

@@ -4,11 +4,15 @@
  * buildACLSearchParameters / checkAccess).
  */
 import type { SelectQueryBuilder } from 'kysely';
-import type { Args } from '../../db/prepared.js';
+import { QueryTemplate, type Args } from '../../db/prepared.js';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import type { Caller } from '../caller.js';
 import { isRootAdmin } from '../caller.js';
 import type { Db } from '../../db/dialect.js';
+
+
+/** A domain's path (every access check on a VM asks): SQLite may answer from the read cache. */
+const DOMAIN_PATH = new QueryTemplate((k, $) => k.selectFrom('domains').select(['path', 'removed']).where('id', '=', $<number>('id')), { cacheRows: true });
 
 export type ListScope =
   | { kind: 'all' }
@@ -41,7 +45,7 @@ export class Scoper {
   }
 
   async domainPath(domainId: number): Promise<string> {
-    const d = await this.db.kysely.selectFrom('domains').select(['path', 'removed']).where('id', '=', domainId).executeTakeFirst();
+    const [d] = await DOMAIN_PATH.execute(this.db.kysely, '', { id: domainId });
     if (!d || d.removed) throw paramError('Unable to find domain by id');
     return d.path;
   }

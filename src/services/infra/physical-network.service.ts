@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import { forUpdate, insertId, likeInsensitive, likePattern } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import { CloudError, paramError } from '../../api/errors.js';
 import type { Page } from '../paging.js';
 import { normaliseTags, type TableProbe } from './infra.queries.js';
@@ -38,6 +39,12 @@ export function physicalNetworkQuery(k: Kysely<Database>) {
     .select(['z.uuid as zone_uuid', 'z.name as zone_name', 'd.uuid as domain_uuid'])
     .where('n.removed', 'is', null);
 }
+/** Every deploy asks for the zone's guest physical network (issue #5 bench): a template. */
+const FOR_TRAFFIC = new QueryTemplate((k, $) => physicalNetworkQuery(k)
+  .where('n.zone_id', '=', $<number>('zoneId'))
+  .where('n.id', 'in', (eb) => eb.selectFrom('physical_network_traffic_types').select('physical_network_id').where('traffic_type', '=', $<string>('trafficType')))
+  .orderBy('n.id'));
+
 export type PhysicalNetworkRow = Awaited<ReturnType<ReturnType<typeof physicalNetworkQuery>['executeTakeFirstOrThrow']>>;
 
 export interface PhysicalNetworkInput {
@@ -170,10 +177,7 @@ export class PhysicalNetworkService {
 
   /** The zone's physical network carrying `trafficType` (Guest/Public/…), the first one if several. */
   async forTraffic(zoneId: number, trafficType: string): Promise<PhysicalNetworkRow | undefined> {
-    return physicalNetworkQuery(this.db.kysely)
-      .where('n.zone_id', '=', zoneId)
-      .where('n.id', 'in', (eb) => eb.selectFrom('physical_network_traffic_types').select('physical_network_id').where('traffic_type', '=', trafficType))
-      .orderBy('n.id')
-      .executeTakeFirst();
+    const [row] = await FOR_TRAFFIC.execute(this.db.kysely, '', { zoneId, trafficType });
+    return row;
   }
 }

@@ -14,6 +14,11 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
 import { forUpdate, insertId } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
+import { QueryTemplate } from '../../db/prepared.js';
+
+/** Every start asks (issue #5 bench): a template. */
+const PINNED_POD = new QueryTemplate((k, $) => k.selectFrom('user_ip_addresses as i').innerJoin('vlans as v', 'v.id', 'i.vlan_id').select('v.pod_id')
+  .where('i.vm_id', '=', $<number>('vmId')).where('v.vlan_type', '=', 'DirectAttached').where('v.pod_id', 'is not', null));
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
 import { isRootAdmin, type Caller } from '../caller.js';
 import type { EventService } from '../events/event.service.js';
@@ -153,8 +158,7 @@ export class DirectNetworkService {
 
   /** The pod a VM must start in (its address is from that pod's range), if any. */
   async pinnedPod(vmId: number): Promise<number | undefined> {
-    const r = await this.db.kysely.selectFrom('user_ip_addresses as i').innerJoin('vlans as v', 'v.id', 'i.vlan_id').select('v.pod_id')
-      .where('i.vm_id', '=', vmId).where('v.vlan_type', '=', 'DirectAttached').where('v.pod_id', 'is not', null).executeTakeFirst();
+    const [r] = await PINNED_POD.execute(this.db.kysely, '', { vmId });
     return r?.pod_id ?? undefined;
   }
 

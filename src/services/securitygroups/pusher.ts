@@ -9,6 +9,10 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema/index.js';
+import { QueryTemplate } from '../../db/prepared.js';
+
+/** Every start asks (issue #5 bench): a template. */
+const GROUPS_OF_VM = new QueryTemplate((k, $) => k.selectFrom('security_group_vm_map').select('security_group_id').where('vm_id', '=', $<number>('vmId')));
 import type { SecurityGroupRuleSet, SecurityRuleSpec } from '../../protocol/messages.js';
 
 /** The part of the agents service the pusher uses. */
@@ -88,7 +92,7 @@ export class SecurityGroupPusher {
 
   /** A VM started, stopped or was destroyed: its own set and its groups' peers' sets (its address comes or goes). */
   async vmChanged(vmId: number): Promise<void> {
-    const groups = await this.k.selectFrom('security_group_vm_map').select('security_group_id').where('vm_id', '=', vmId).execute();
+    const groups = await GROUPS_OF_VM.execute(this.k, '', { vmId });
     await this.pushGroups(groups.map((g) => g.security_group_id), { peers: true });
   }
 

@@ -45,6 +45,11 @@ const VOLUME = new QueryTemplate((k, $) => k.selectFrom('volumes').selectAll().w
 const POOL_PATH = new QueryTemplate((k, $) => k.selectFrom('storage_pools').select(['uuid', 'path']).where('id', '=', $<number>('id')));
 const TEMPLATE_PATH = new QueryTemplate((k, $) => k.selectFrom('template_store_refs').select(['install_path']).where('template_id', '=', $<number>('template'))
   .where('zone_id', '=', $<number>('zone')).where('download_state', '=', 'DOWNLOADED'), { cacheRows: true });
+const NETWORKS_OF_VM = new QueryTemplate((k, $) => k.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+  .select(['n.id', 'n.state', 'n.guest_type']).where('c.vm_id', '=', $<number>('vmId')).where('c.removed', 'is', null));
+const NIC_SPECS = new QueryTemplate((k, $) => k.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
+  .select(['c.uuid', 'c.device_id', 'c.mac_address', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.is_default', 'n.uuid as network_uuid', 'n.broadcast_uri', 'n.network_domain'])
+  .where('c.vm_id', '=', $<number>('vmId')).where('c.removed', 'is', null).orderBy('c.device_id'));
 
 export class VmStarter {
   constructor(private readonly db: Db, private readonly services: Services) {}
@@ -159,8 +164,7 @@ export class VmStarter {
    * prepare): an isolated network gets its guest VLAN and source NAT address on first use.
    */
   private async prepareNetworks(vm: VmRow): Promise<void> {
-    const nets = await this.db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
-      .select(['n.id', 'n.state', 'n.guest_type']).where('c.vm_id', '=', vm.id).where('c.removed', 'is', null).execute();
+    const nets = await NETWORKS_OF_VM.execute(this.db.kysely, '', { vmId: vm.id });
     for (const n of nets) {
       if (n.guest_type === 'Isolated' && n.state !== 'Implemented') await this.services.networks.implement(n.id, 1);
     }
@@ -172,9 +176,7 @@ export class VmStarter {
     const kind = this.systemKinds.get(vm.type);
     if (kind) return kind.nics(vm.id);
     const vmId = vm.id;
-    const rows = await this.db.kysely.selectFrom('nics as c').innerJoin('networks as n', 'n.id', 'c.network_id')
-      .select(['c.uuid', 'c.device_id', 'c.mac_address', 'c.ip_address', 'c.netmask', 'c.gateway', 'c.is_default', 'n.uuid as network_uuid', 'n.broadcast_uri', 'n.network_domain'])
-      .where('c.vm_id', '=', vmId).where('c.removed', 'is', null).orderBy('c.device_id').execute();
+    const rows = await NIC_SPECS.execute(this.db.kysely, '', { vmId });
     return rows.map((r) => ({
       uuid: r.uuid, deviceId: r.device_id, mac: r.mac_address, ip: r.ip_address, netmask: r.netmask, gateway: r.gateway, isDefault: r.is_default === 1,
       networkUuid: r.network_uuid, broadcastUri: r.broadcast_uri, networkDomain: r.network_domain, trafficType: 'Guest',
