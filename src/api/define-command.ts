@@ -8,6 +8,8 @@ import type { ResponseDef, Wire } from './responses/define.js';
 import type { RoleType } from './roles.js';
 import type { Caller } from '../services/caller.js';
 import type { Services } from '../services/index.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema/index.js';
 
 export type ResponseShape =
   | { kind: 'list'; of: ResponseDef }
@@ -46,7 +48,16 @@ export interface CommandContext {
   job?: JobHandle;
   /** All request parameters with lower-cased names (for the rare command that reads undeclared ones). */
   raw: Record<string, string>;
+  /**
+   * Set while an async `create` runs: the create step may call it inside the transaction that
+   * makes the entity, which then also writes the job's row and Scheduled event (one commit
+   * instead of two; the job still starts only once `create` has returned).
+   */
+  withinCreate?: WithinCreate;
 }
+
+/** Writes the job of an async create in the create step's own transaction (see `withinCreate`). */
+export type WithinCreate = (trx: Kysely<Database>, created: CreateResult) => Promise<void>;
 
 export interface CreateResult {
   /** UUID of the entity created before the job starts (returned as `id`). */

@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import { CloudError, toErrorResponse } from './errors.js';
 import { parseParams, type UuidResolver } from './params.js';
 import { jobResultBody, syncBody } from './envelope.js';
-import type { AnyCommand, CommandContext, CreateResult } from './define-command.js';
+import type { AnyCommand, CommandContext, CreateResult, WithinCreate } from './define-command.js';
 import { responseKey } from './define-command.js';
 import type { Registry } from './registry.js';
 import type { Caller } from '../services/caller.js';
@@ -14,7 +14,7 @@ import { isRootAdmin } from '../services/caller.js';
 import type { Services } from '../services/index.js';
 import type { Wire } from './responses/define.js';
 import type { AsyncJobsTable } from '../db/schema/core.js';
-import type { JobOutcome } from '../services/jobs/job.service.js';
+import type { JobOutcome, JobWork, SubmitSpec } from '../services/jobs/job.service.js';
 
 /** Parameters never written to job rows (they may carry secrets or are transport details). */
 const TRANSPORT_PARAMS = new Set(['command', 'response', 'apikey', 'signature', 'signatureversion', 'expires', 'sessionkey', '_']);
@@ -79,18 +79,32 @@ export class Dispatcher {
     let instanceUuid: string | undefined;
     let created: CreateResult | undefined;
     if (cmd.prepare) instanceUuid = (await cmd.prepare(ctx, params as never))?.instanceUuid;
+    const stored = this.storedParams(cmd, raw);
+    const customJobId = raw['customjobid'];
+    const spec = (): SubmitSpec => (
+      { uuid: customJobId && /^[0-9a-f-]{36}$/i.test(customJobId) ? customJobId.toLowerCase() : undefined, cmd: cmd.name, caller: ctx.caller, params: stored, instanceType: cmd.instanceType, instanceUuid, eventType: cmd.event });
+    const work: JobWork = (job) => this.runJob(cmd, { ...ctx, job: { uuid: job.uuid, progress: job.progress } }, params, created);
+    // A create step may write the job with its entity, in its own transaction (withinCreate).
+    let written: { uuid: string; id: number; startEventId: number | null } | undefined;
     if (cmd.async === 'create') {
       if (!cmd.create) throw new CloudError('Internal', `${cmd.name} is async-create but has no create step`);
-      created = await cmd.create(ctx, params as never);
+      const withinCreate: WithinCreate = async (trx, c) => {
+        if (written) throw new CloudError('Internal', `${cmd.name} wrote its job twice`);
+        instanceUuid = c.uuid;
+        if (c.ref) stored['__ref'] = JSON.stringify(c.ref);
+        written = await this.services.jobs.insert(trx, spec());
+      };
+      created = await cmd.create({ ...ctx, withinCreate }, params as never);
       instanceUuid = created.uuid;
     }
-    const stored = this.storedParams(cmd, raw);
     if (created?.ref) stored['__ref'] = JSON.stringify(created.ref);
-    const customJobId = raw['customjobid'];
-    const job = await this.services.jobs.submit(
-      { uuid: customJobId && /^[0-9a-f-]{36}$/i.test(customJobId) ? customJobId.toLowerCase() : undefined, cmd: cmd.name, caller: ctx.caller, params: stored, instanceType: cmd.instanceType, instanceUuid, eventType: cmd.event },
-      (job) => this.runJob(cmd, { ...ctx, job: { uuid: job.uuid, progress: job.progress } }, params, created),
-    );
+    let job: { uuid: string; id: number };
+    if (written) {
+      job = written;
+      this.services.jobs.start(written.id, written.uuid, spec(), work, written.startEventId);
+    } else {
+      job = await this.services.jobs.submit(spec(), work);
+    }
     const body: Wire = created ? { id: created.uuid, jobid: job.uuid } : { jobid: job.uuid };
     return { key, body, status: 200 };
   }

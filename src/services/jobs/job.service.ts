@@ -84,27 +84,33 @@ export class JobService {
 
   /** Writes the job row (and its Scheduled event), then starts the work. */
   async submit(spec: SubmitSpec, work: JobWork): Promise<{ uuid: string; id: number }> {
+    const job = await this.db.kysely.transaction().execute((trx) => this.insert(trx, spec));
+    this.start(job.id, job.uuid, spec, work, job.startEventId);
+    return { uuid: job.uuid, id: job.id };
+  }
+
+  /**
+   * Writes the job row and its Scheduled event in the caller's transaction (an async create
+   * writes them with its entity); the caller then `start`s it once that has committed.
+   */
+  async insert(trx: Kysely<Database>, spec: SubmitSpec): Promise<{ uuid: string; id: number; startEventId: number | null }> {
     const uuid = spec.uuid ?? randomUUID();
     const now = Date.now();
-    const k = this.db.kysely;
     const c = spec.caller;
     let startEventId: number | null = null;
-    const id = await k.transaction().execute(async (trx) => {
-      if (spec.eventType) {
-        startEventId = await this.events.record(
-          { type: spec.eventType, state: 'Scheduled', description: spec.eventDescription ?? `${spec.cmd} scheduled`, userId: c.userId, accountId: spec.ownerAccountId ?? c.accountId, domainId: spec.ownerDomainId ?? c.domainId, resourceType: spec.instanceType ?? null, resourceUuid: spec.instanceUuid ?? null },
-          trx,
-        );
-      }
-      return INSERT_JOB(trx, this.db.dialect, {
-        uuid, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, cmd: spec.cmd, cmd_info: JSON.stringify(spec.params),
-        status: JOB_STATUS.IN_PROGRESS, process_status: 0, result_code: 0, result_type: null, result: null,
-        instance_type: spec.instanceType ?? null, instance_uuid: spec.instanceUuid ?? null, start_event_id: startEventId,
-        msid: this.msid, lease_until: this.farm ? now + this.leaseMs : null, created: now, updated: now, completed: null,
-      });
+    if (spec.eventType) {
+      startEventId = await this.events.record(
+        { type: spec.eventType, state: 'Scheduled', description: spec.eventDescription ?? `${spec.cmd} scheduled`, userId: c.userId, accountId: spec.ownerAccountId ?? c.accountId, domainId: spec.ownerDomainId ?? c.domainId, resourceType: spec.instanceType ?? null, resourceUuid: spec.instanceUuid ?? null },
+        trx,
+      );
+    }
+    const id = await INSERT_JOB(trx, this.db.dialect, {
+      uuid, user_id: c.userId, account_id: c.accountId, domain_id: c.domainId, cmd: spec.cmd, cmd_info: JSON.stringify(spec.params),
+      status: JOB_STATUS.IN_PROGRESS, process_status: 0, result_code: 0, result_type: null, result: null,
+      instance_type: spec.instanceType ?? null, instance_uuid: spec.instanceUuid ?? null, start_event_id: startEventId,
+      msid: this.msid, lease_until: this.farm ? now + this.leaseMs : null, created: now, updated: now, completed: null,
     });
-    this.start(id, uuid, spec, work, startEventId);
-    return { uuid, id };
+    return { uuid, id, startEventId };
   }
 
   /**

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudError, paramError, permissionDenied } from '../../api/errors.js';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/dialect.js';
+import type { Database } from '../../db/schema/index.js';
 import { insertIdTemplate, QueryTemplate } from '../../db/prepared.js';
 import { isRootAdmin, type Caller } from '../caller.js';
 import type { Services } from '../index.js';
@@ -52,7 +54,10 @@ const NAME_VM = new QueryTemplate((k, $) => k.updateTable('vm_instances').set({ 
 const INSERT_VOLUME = insertIdTemplate('volumes', ['uuid', 'name', 'volume_type', 'state', 'account_id', 'domain_id', 'zone_id', 'pool_id', 'vm_id', 'device_id',
   'disk_offering_id', 'template_id', 'size', 'path', 'created', 'removed']);
 
-export async function createVm(db: Db, services: Services, caller: Caller, p: DeployInput): Promise<{ id: number; uuid: string }> {
+/** Runs last in the deploy's transaction, with the new VM (the API writes its job there). */
+export type WithinDeploy = (trx: Kysely<Database>, vm: { id: number; uuid: string }) => Promise<void>;
+
+export async function createVm(db: Db, services: Services, caller: Caller, p: DeployInput, within?: WithinDeploy): Promise<{ id: number; uuid: string }> {
   const k = vmDb(db.kysely);
   const owner = p.account !== undefined
     ? await services.scoper.accountByName(caller, p.account, p.domainid)
@@ -131,6 +136,7 @@ export async function createVm(db: Db, services: Services, caller: Caller, p: De
       type: 'VM.CREATE', description: `Creating VM ${instanceName(owner.id, id)}`, userId: caller.userId, accountId: owner.id,
       domainId: owner.domainId, resourceType: 'VirtualMachine', resourceUuid: uuid,
     }, trx);
+    if (within) await within(trx, { id, uuid });
     return { id, uuid };
   });
   // New DHCP leases and metadata for the routers of the VM's networks.

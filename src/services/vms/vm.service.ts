@@ -12,7 +12,7 @@ import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
 import { agentSend, agentsOf } from './agent-port.js';
 import { vmDb } from './contract.js';
-import { createVm, type DeployInput } from './vm-create.js';
+import { createVm, type DeployInput, type WithinDeploy } from './vm-create.js';
 import { VmOps } from './vm-ops.js';
 import { loadVm, ref, requireState, validHostName, vmForCaller, type VmRow } from './vm-rows.js';
 import { VmStarter } from './vm-start.js';
@@ -40,8 +40,9 @@ export class VmService {
     return vmForCaller(this.db, this.services.scoper, caller, id);
   }
 
-  create(caller: Caller, p: DeployInput) {
-    return createVm(this.db, this.services, caller, p);
+  /** `within` runs last in the transaction that writes the VM (the deploy's job row). */
+  create(caller: Caller, p: DeployInput, within?: WithinDeploy) {
+    return createVm(this.db, this.services, caller, p, within);
   }
 
   async start(caller: Caller, id: number, opts: { deploy?: boolean; hostId?: number; clusterId?: number; podId?: number } = {}): Promise<VmRow> {

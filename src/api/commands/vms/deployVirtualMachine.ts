@@ -40,8 +40,11 @@ export default defineCommand({
   response: objectOf(userVmResponse),
   async create(ctx, params) {
     rootAdminOnly(ctx, params);
-    const vm = await ctx.services.vms.create(ctx.caller, params);
-    return { uuid: vm.uuid, ref: { vmId: vm.id } };
+    const created = (vm: { id: number; uuid: string }) => ({ uuid: vm.uuid, ref: { vmId: vm.id } });
+    const within = ctx.withinCreate;
+    // The job's row and Scheduled event are written in the VM's own transaction.
+    const vm = await ctx.services.vms.create(ctx.caller, params, within && ((trx, v) => within(trx, created(v))));
+    return created(vm);
   },
   async handler(ctx, params, created) {
     const id = Number(created!.ref!['vmId']);
