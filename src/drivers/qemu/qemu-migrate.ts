@@ -18,11 +18,20 @@ export const MIGRATION_SETUP = {
 const SAFETY_POLL_MS = 250;
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
-/** Sets up and starts the migration on an open source connection. */
+/**
+ * Sets up and starts the migration on an open source connection. The three commands go in one
+ * write (QMP answers in order): if a setting fails, `migrate` runs anyway and the error is
+ * thrown, so the caller cancels it as for any other failure.
+ */
 export async function startMigration(q: Qmp, t: MigrationTarget): Promise<void> {
-  await q.execute('migrate-set-capabilities', { capabilities: MIGRATION_SETUP.capabilities });
-  await q.execute('migrate-set-parameters', MIGRATION_SETUP.parameters);
-  await q.execute('migrate', { uri: `tcp:${t.host}:${t.port}` });
+  const steps = [
+    q.execute('migrate-set-capabilities', { capabilities: MIGRATION_SETUP.capabilities }),
+    q.execute('migrate-set-parameters', MIGRATION_SETUP.parameters),
+    q.execute('migrate', { uri: `tcp:${t.host}:${t.port}` }),
+  ];
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Waits for the migration on the source to end; answers its final status and error text. */
@@ -61,9 +70,10 @@ export async function sendMemory(qmpSocket: string, name: string, t: MigrationTa
 }
 
 /**
- * Waits until the destination's guest runs: RESUME once the source's last pages arrived; a
- * guest that arrives paused (the source was paused) is continued. Throws when the incoming
- * copy dies (a failed migration makes it exit: the connection closes) or on timeout.
+ * Waits until the destination's guest runs: RESUME once the source's last pages arrived (the
+ * event itself says so, no query after it); a guest that arrives paused (the source was
+ * paused) is continued. Throws when the incoming copy dies (a failed migration makes it exit:
+ * the connection closes) or on timeout.
  */
 export async function incomingRunning(q: Qmp, name: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -75,6 +85,6 @@ export async function incomingRunning(q: Qmp, name: string, timeoutMs: number): 
       continue;
     }
     if (Date.now() > until) throw new Error(`VM ${name} did not resume after its migration (${s.status})`);
-    await q.waitEvent('RESUME', SAFETY_POLL_MS).catch(() => undefined);
+    if (await q.waitEvent('RESUME', SAFETY_POLL_MS).catch(() => null)) return;
   }
 }

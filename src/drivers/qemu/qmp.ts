@@ -45,9 +45,19 @@ export class Qmp {
       s.once('error', (e) => { clearTimeout(t); reject(e); });
     });
     const q = new Qmp(sock);
-    // The greeting is the first line; the first pending waiter takes it.
-    await q.next(timeoutMs);
-    await q.execute('qmp_capabilities', undefined, timeoutMs);
+    // The greeting is the first line; the first pending waiter takes it. qmp_capabilities goes
+    // at once, without waiting for the greeting: QEMU reads it after sending the greeting, and
+    // the answers come in order, so a connection costs one round trip instead of two.
+    const greeting = q.next(timeoutMs);
+    const ready = q.execute('qmp_capabilities', undefined, timeoutMs);
+    try {
+      await greeting;
+      await ready;
+    } catch (e) {
+      ready.catch(() => undefined);
+      q.close();
+      throw e;
+    }
     return q;
   }
 
