@@ -248,14 +248,17 @@ export class AgentManager {
   /**
    * A failed step leaves the guest running on the source and nothing on the destination. The
    * destination is asked to confirm (ReceiveVm, live) while the source sends: it answers as soon
-   * as the guest runs there, instead of one more round trip after the source's answer.
+   * as the guest runs there, instead of one more round trip after the source's answer. The
+   * source's command goes first: it starts the transfer, the destination's only waits (and
+   * handles a guest that already runs).
    */
   private async migrateLive(src: number, dst: number, instanceName: string, vm: MigratingVm, opts: { timeoutMs?: number }): Promise<AnswerBody> {
     const prep = await this.send(dst, { type: 'PrepareMigration', vm }, opts);
     if (!prep.result) return prep;
     const failed = (e: Error) => ({ result: false as const, details: e.message });
+    const sending = this.send(src, { type: 'MigrateVm', instanceName, target: prep['target'] as { host: string; port: number } }, opts).catch(failed);
     const into = this.send(dst, { type: 'ReceiveVm', vm, live: true }, opts).catch(failed);
-    const out = await this.send(src, { type: 'MigrateVm', instanceName, target: prep['target'] as { host: string; port: number } }, opts).catch(failed);
+    const out = await sending;
     if (!out.result) {
       // Aborting also ends the destination's wait.
       await this.send(dst, { type: 'AbortMigration', instanceName }, opts).catch(() => undefined);

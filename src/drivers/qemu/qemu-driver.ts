@@ -203,15 +203,17 @@ export class QemuDriver implements HypervisorDriver {
     await this.leaving.get(vm.instanceName);
     if (this.running(vm.instanceName) !== null) throw new Error(`VM ${vm.instanceName} already runs on host ${this.o.name}`);
     const host = this.o.migrationAddress ?? privateIp();
-    const port = await freePort(host);
-    await this.vms.write(vm.instanceName, { spec: vm, incoming: true });
     try {
-      await this.spawnQemu(vm.instanceName, vm, `tcp:${host}:${port}`);
+      // The port and the record do not depend on each other: both at once, then the copy.
+      const [port, written] = await Promise.allSettled([freePort(host), this.vms.write(vm.instanceName, { spec: vm, incoming: true })]);
+      if (port.status === 'rejected') throw port.reason;
+      if (written.status === 'rejected') throw written.reason;
+      await this.spawnQemu(vm.instanceName, vm, `tcp:${host}:${port.value}`);
+      return { host, port: port.value };
     } catch (e) {
       await this.vms.remove(vm.instanceName);
       throw e;
     }
-    return { host, port };
   }
 
   /** QEMU's image locks: another qemu (an old copy of the guest) has the disk open for writing. */
