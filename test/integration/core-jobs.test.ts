@@ -107,6 +107,18 @@ for (const dialect of dialectsUnderTest()) {
       assert.match(unknown.inner['errortext'], /Invalid parameter jobid value=.* due to incorrect long value format, or entity does not exist/);
     });
 
+    it('settled resolves once the job outcome is committed, at once for a job that ended or is unknown', async () => {
+      const u = await s.newAccount();
+      const r = await s.admin.ok('disableAccount', { id: u.accountId, lock: true });
+      await s.app.services.jobs.settled(r['jobid']);
+      // No wait between the end and the answer: the very next query sees the result.
+      const j = await s.admin.ok('queryAsyncJobResult', { jobid: r['jobid'] });
+      assert.equal(j['jobstatus'], 1, JSON.stringify(j));
+      assert.equal(j['jobresult'].account.state, 'locked');
+      await s.app.services.jobs.settled(r['jobid']);
+      await s.app.services.jobs.settled(randomUUID());
+    });
+
     it('a failing job ends FAILED with the error code and text in jobresult', async () => {
       const j = await s.admin.job('deleteDomain', { id: (await s.admin.ok('listDomains', { name: 'ROOT' }))['domain'][0].id });
       if (j['jobstatus'] === 1) assert.fail('deleting ROOT must fail');

@@ -170,6 +170,15 @@ export class JobService {
     });
   }
 
+  /**
+   * Resolves once the job has finished here and its outcome is committed (at once when this
+   * process does not run it): an in-process caller, such as the bench, waits for this instead
+   * of polling queryAsyncJobResult at a fixed interval.
+   */
+  async settled(uuid: string): Promise<void> {
+    await this.running.get(uuid);
+  }
+
   /** Resolves when every job started by this process has finished (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
