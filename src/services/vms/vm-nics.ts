@@ -8,9 +8,14 @@ import type { Kysely } from 'kysely';
 import { paramError, permissionDenied } from '../../api/errors.js';
 import type { Db } from '../../db/dialect.js';
 import type { Database } from '../../db/schema/index.js';
+import { QueryTemplate } from '../../db/prepared.js';
 import { isIp } from '../infra/ipv4.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../index.js';
+
+/** The owner's isolated network in the zone: every deploy without networks asks (issue #5 bench). */
+const OWN_NETWORK = new QueryTemplate((k, $) => k.selectFrom('networks').select('id').where('account_id', '=', $<number>('account')).where('zone_id', '=', $<number>('zone'))
+  .where('guest_type', '=', 'Isolated').where('removed', 'is', null).orderBy('id'));
 
 export interface NicRequest { networkId: number; ip?: string | undefined }
 
@@ -42,8 +47,7 @@ export async function planNics(db: Db, services: Services, caller: Caller, owner
     for (const id of p.networkids) reqs.push({ networkId: id });
   }
   if (reqs.length === 0) {
-    const have = await k.selectFrom('networks').select('id').where('account_id', '=', owner.id).where('zone_id', '=', zoneId)
-      .where('guest_type', '=', 'Isolated').where('removed', 'is', null).orderBy('id').executeTakeFirst();
+    const [have] = await OWN_NETWORK.execute(k, '', { account: owner.id, zone: zoneId });
     if (have) reqs.push({ networkId: have.id });
     else if (await services.physicalNetworks.forTraffic(zoneId, 'Guest')) reqs.push({ networkId: (await services.networks.defaultNetworkFor(owner.id, zoneId)).id });
     else if (p.ipaddress !== undefined) throw paramError('The zone has no guest network to take the requested ip address from');
