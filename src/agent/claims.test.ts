@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
@@ -90,6 +90,13 @@ describe('VM claims on shared primary storage and self-fencing', () => {
       tries = 0;
       const failed = await dispatch(locked, { type: 'StartVm', ...spec, instanceName: 'i-2-10-VM' }, { claim: (n) => fence.claim(n), fenceWaitMs: 5_000 });
       assert.deepEqual([failed.result, tries], [false, 1]);
+      // Expunged (DestroyVm): its claim file and this host's generation for it are gone, for good.
+      assert.ok(existsSync(join(pool, CLAIM_DIR, 'i-2-8-VM')));
+      assert.equal((await dispatch(driver, { type: 'DestroyVm', instanceName: 'i-2-8-VM' }, { release: (n) => fence.release(n) })).result, true);
+      assert.equal(existsSync(join(pool, CLAIM_DIR, 'i-2-8-VM')), false);
+      assert.equal(ledger.mine('i-2-8-VM'), 0);
+      assert.equal((await ClaimLedger.open(dataA, 0)).mine('i-2-8-VM'), 0, 'the ledger file forgot it too');
+      assert.equal((await ClaimLedger.open(dataA, 0)).mine(VM), 2, 'other VMs are kept');
     } finally {
       rmSync(pool, { recursive: true, force: true });
       rmSync(dataA, { recursive: true, force: true });

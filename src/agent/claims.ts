@@ -12,7 +12,7 @@
  * a claim older than its own start of the VM never counts, and neither does a pool it could
  * not read (a missing claim is never a reason to kill).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const CLAIM_DIR = '.nimbo-claims';
@@ -75,6 +75,16 @@ export async function writeClaim(pools: string[], instanceName: string, host: st
 }
 
 /**
+ * Removes a VM's claim from every pool (the VM was expunged: it runs nowhere again and its
+ * disks are gone, so no copy is left to fence). An unreachable pool keeps its file: harmless,
+ * a claim on a name never used again.
+ */
+export async function removeClaim(pools: string[], instanceName: string): Promise<void> {
+  if (!NAME.test(instanceName)) return;
+  await Promise.all(pools.map((pool) => rm(file(pool, instanceName), { force: true }).catch(() => undefined)));
+}
+
+/**
  * What one host connection remembers across agent restarts (a cut-off agent may be restarted
  * and must still fence): the shared pools the server last named and, per VM, the generation
  * of its own latest claim. `<data-dir>/claims-<host index>.json`.
@@ -113,6 +123,12 @@ export class ClaimLedger {
 
   record(instanceName: string, gen: number): Promise<void> {
     this.state.gens[instanceName] = gen;
+    return this.save();
+  }
+
+  forget(instanceName: string): Promise<void> {
+    if (!(instanceName in this.state.gens)) return this.writing;
+    delete this.state.gens[instanceName];
     return this.save();
   }
 

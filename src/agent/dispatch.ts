@@ -11,6 +11,8 @@ export interface DispatchContext {
   openConsole?(channel: string, address: { host: string; port: number }, dialBack?: string): Promise<void>;
   /** Claims a VM on the shared pools before it runs here (self-fence.ts); `displaced`: another host held it. */
   claim?(instanceName: string): Promise<{ displaced: boolean }>;
+  /** Forgets the claims of a VM the server expunged (DestroyVm). */
+  release?(instanceName: string): Promise<void>;
   /** How long a start waits for a displaced host to kill the copy that still holds the disks. */
   fenceWaitMs?: number;
 }
@@ -57,6 +59,8 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
       return {};
     case 'DestroyVm':
       await d.destroyVm(c.instanceName);
+      // Sent on expunge only: the claim files would otherwise outlive every VM ever run.
+      await ctx.release?.(c.instanceName);
       return {};
     case 'MigrateVm':
       return { vm: await d.migrateOut(c.instanceName, c.target) };

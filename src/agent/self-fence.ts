@@ -7,7 +7,7 @@
  * stalled) and two copies must never run. Connected, it does nothing: the server decides.
  */
 import type { HypervisorDriver } from '../drivers/driver.js';
-import { readClaim, writeClaim, type ClaimLedger } from './claims.js';
+import { readClaim, removeClaim, writeClaim, type ClaimLedger } from './claims.js';
 
 /** How often a cut-off host checks (the ping interval, at most 5 s: reading a few files is cheap). */
 export const checkPeriodMs = (pingIntervalMs: number) => Math.max(200, Math.min(pingIntervalMs, 5_000));
@@ -49,6 +49,12 @@ export class SelfFence {
     const { claim, previous } = await writeClaim(this.ledger.pools, instanceName, host);
     if (claim) await this.ledger.record(instanceName, claim.gen);
     return { displaced: !!previous && previous.host !== host };
+  }
+
+  /** Forgets an expunged VM: its claims on the pools and this host's generation for it. */
+  async release(instanceName: string): Promise<void> {
+    await removeClaim(this.ledger.pools, instanceName);
+    await this.ledger.forget(instanceName);
   }
 
   /** One check; answers the VMs it killed. */
