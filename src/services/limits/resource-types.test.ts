@@ -25,6 +25,7 @@ describe('resource types', () => {
     assert.deepEqual(limitWireFields(resourceType('user_vm'), 20, 3), { vmlimit: '20', vmtotal: 3, vmavailable: '17' });
     assert.deepEqual(limitWireFields(resourceType('public_ip'), -1, 2), { iplimit: 'Unlimited', iptotal: 2, ipavailable: 'Unlimited' });
     assert.deepEqual(limitWireFields(resourceType('primary_storage'), 10 * GIB, 3 * GIB), { primarystoragelimit: '10', primarystoragetotal: 3, primarystorageavailable: '7' });
+    for (const t of RESOURCE_TYPES) assert.deepEqual(Object.keys(limitWireFields(t, 5, 1)), [`${t.field}limit`, `${t.field}total`, `${t.field}available`], t.name);
   });
 
   it('walks a domain path up to ROOT', () => {
