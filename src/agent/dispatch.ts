@@ -42,8 +42,9 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
           await sleep(250);
         }
       }
-      // The console proxy needs the guest's VNC port on its host's loopback.
-      return d.vncPort ? { vncPort: await d.vncPort(c.instanceName).catch(() => null) } : {};
+      // No VNC port in the answer: the console proxy asks for it when a viewer opens (OpenConsole),
+      // and a QMP round trip here only delayed every start.
+      return {};
     }
     case 'StopVm':
       await d.stopVm(c.instanceName, c.force === true);
