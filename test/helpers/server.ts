@@ -6,6 +6,7 @@ import { createApp, type App } from '../../src/app.js';
 import type { DialectName } from '../../src/db/dialect.js';
 import { callApi, waitForJob, type ApiAnswer, type ClientOptions } from '../../src/cli/api-client.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
+import { until } from './until.js';
 
 export interface TestServer {
   app: App;
@@ -76,4 +77,11 @@ export async function startServer(dialect: DialectName, opts: { adminPassword?: 
       await db.drop();
     },
   };
+}
+
+/** A server with the demo zone once its four simulated hosts are Up: its URL and the zone. */
+export async function startDemoServer(dialect: DialectName): Promise<{ s: TestServer; base: string; zone: Record<string, any> }> {
+  const s = await startServer(dialect, { demoZone: true });
+  await until('four demo hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 4, 60_000);
+  return { s, base: `http://127.0.0.1:${s.port}`, zone: (await s.admin.ok('listZones'))['zone'][0] };
 }

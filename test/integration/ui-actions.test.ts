@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { dialectsUnderTest } from '../helpers/databases.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startDemoServer, type TestServer } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
 import { browserSkip, choose, launchBrowser, logIn, screenshot, type TestBrowser } from '../helpers/browser.js';
 import { makeQcow2 } from '../../src/services/templates/image-format.js';
@@ -87,8 +87,7 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
   const dirs: string[] = [];
   const tmp = (p: string) => { const d = mkdtempSync(join(tmpdir(), p)); dirs.push(d); return d; };
   before(async () => {
-    s = await startServer(dialect, { demoZone: true });
-    base = `http://127.0.0.1:${s.port}`;
+    ({ s, base, zone } = await startDemoServer(dialect));
     // A loopback file server; /slow.qcow2 sends half of the image and the rest on release().
     files = createServer((req, res: ServerResponse) => {
       if (req.url === '/slow.qcow2') {
@@ -103,8 +102,6 @@ describe(`web UI actions in Chromium (${dialect})`, { skip: browserSkip }, () =>
     });
     await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
     filesBase = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
-    await until('four demo hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 4, 60_000);
-    zone = (await s.admin.ok('listZones'))['zone'][0];
     await until('the built-in template ready', async () => (await s.admin.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template']?.[0]?.isready, 60_000);
     b = await launchBrowser();
   });

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialectsUnderTest } from '../helpers/databases.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startDemoServer, type TestServer } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
 import { browserSkip, choose, launchBrowser, logIn, screenshot, type TestBrowser } from '../helpers/browser.js';
 
@@ -19,10 +19,7 @@ describe(`web UI in Chromium (${dialect})`, { skip: browserSkip }, () => {
   let base: string;
   let zone: Record<string, any>;
   before(async () => {
-    s = await startServer(dialect, { demoZone: true });
-    base = `http://127.0.0.1:${s.port}`;
-    await until('four demo hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 4, 60_000);
-    zone = (await s.admin.ok('listZones'))['zone'][0];
+    ({ s, base, zone } = await startDemoServer(dialect));
     await until('the built-in template ready', async () => (await s.admin.ok('listTemplates', { templatefilter: 'featured', zoneid: zone['id'] }))['template']?.[0]?.isready, 60_000);
     b = await launchBrowser();
   });

@@ -10,8 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { dialectsUnderTest } from '../helpers/databases.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { until } from '../helpers/until.js';
+import { startDemoServer, type TestServer } from '../helpers/server.js';
 import { browserSkip, focusedName, launchBrowser, logIn, screenshot, sessionContext, type TestBrowser } from '../helpers/browser.js';
 
 const dialect = dialectsUnderTest()[0]!;
@@ -45,10 +44,7 @@ describe(`web UI performance and accessibility in Chromium (${dialect})`, { skip
   let base: string;
   let zone: Record<string, any>;
   before(async () => {
-    s = await startServer(dialect, { demoZone: true });
-    base = `http://127.0.0.1:${s.port}`;
-    await until('four demo hosts Up', async () => (await s.admin.ok('listHosts', { state: 'Up' }))['count'] === 4, 60_000);
-    zone = (await s.admin.ok('listZones'))['zone'][0];
+    ({ s, base, zone } = await startDemoServer(dialect));
     b = await launchBrowser();
   });
   after(async () => {
