@@ -102,8 +102,9 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     conn.pragma('busy_timeout = 5000');
     const dataVersion = conn.prepare('pragma data_version').pluck();
     const schema = conn.prepare("select name, type from sqlite_schema where type in ('table', 'view')");
+    const readDataVersion = () => dataVersion.get() as number;
     const reads = new ReadCache(
-      () => dataVersion.get() as number,
+      readDataVersion,
       () => new Map((schema.all() as Array<{ name: string; type: 'table' | 'view' }>).map((r) => [r.name, r.type])),
     );
     const cached = cachingSqlite(conn, STATEMENT_CACHE_SIZE, (q) => reads.noteWrite(q));
@@ -111,7 +112,7 @@ export function openDb(url: string | undefined, dataDir: string): Db {
     const kysely = new Kysely<Database>({ dialect: new NimboSqliteDialect(driver) });
     registerSyncReader(kysely, driver.readNow);
     registerSyncRunner(kysely, driver.runNow);
-    registerRowChanges(kysely, { conn, isFree: () => driver.isFree(), prepare: (sql) => cached.prepare(sql) });
+    registerRowChanges(kysely, { conn, isFree: () => driver.isFree(), prepare: (sql) => cached.prepare(sql), dataVersion: readDataVersion });
     return { kysely, dialect, describe: `sqlite:${file}`, close: () => kysely.destroy() };
   }
   if (dialect === 'postgres') {

@@ -30,6 +30,8 @@ export interface FeedConnection {
   conn: BetterSqlite3.Database;
   prepare(sql: string): { all(parameters: readonly unknown[]): unknown[] };
   isFree(): boolean;
+  /** PRAGMA data_version, from the statement the read cache uses too (prepared once). */
+  dataVersion(): number;
 }
 
 const FN = 'nimbo_row_changed';
@@ -54,7 +56,7 @@ class Feeds {
       take: (read) => {
         if (!this.c.isFree()) return undefined;
         this.watch(table);
-        const now = Number(this.c.conn.pragma('data_version', { simple: true }));
+        const now = this.c.dataVersion();
         const changed = version === now ? dirty : 'all';
         // Swap before reading: a row written from here on belongs to the next take.
         all.delete(dirty);
