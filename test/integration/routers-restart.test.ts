@@ -69,7 +69,11 @@ for (const dialect of dialectsUnderTest()) {
       });
       assert.equal(again.version, first.version);
       assert.equal(again.version, await current());
-      const row = await s.app.db.kysely.selectFrom('domain_routers').select(['applied_version', 'applied_at']).where('network_id', '=', netId).where('removed', 'is', null).executeTakeFirstOrThrow();
+      // The simulator counts the push when it arrives; the server records the answer a moment later.
+      const row = await until('the new server to record the acknowledgement', async () => {
+        const r = await s.app.db.kysely.selectFrom('domain_routers').select(['applied_version', 'applied_at']).where('network_id', '=', netId).where('removed', 'is', null).executeTakeFirstOrThrow();
+        return Number(r.applied_at) >= restartAt ? r : undefined;
+      });
       assert.equal(row.applied_version, first.version);
       assert.ok(Number(row.applied_at) >= restartAt, 'the new server recorded the acknowledgement');
     });
