@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatorDriver } from '../drivers/simulator/simulator-driver.js';
-import { CLAIM_DIR, ClaimLedger, readClaim, writeClaim } from './claims.js';
+import { CLAIM_DIR, ClaimLedger, readClaim, stageClaim, writeClaim } from './claims.js';
 import { SelfFence } from './self-fence.js';
 import { dispatch } from './dispatch.js';
 
@@ -97,6 +97,64 @@ describe('VM claims on shared primary storage and self-fencing', () => {
       assert.equal(ledger.mine('i-2-8-VM'), 0);
       assert.equal((await ClaimLedger.open(dataA, 0)).mine('i-2-8-VM'), 0, 'the ledger file forgot it too');
       assert.equal((await ClaimLedger.open(dataA, 0)).mine(VM), 2, 'other VMs are kept');
+    } finally {
+      rmSync(pool, { recursive: true, force: true });
+      rmSync(dataA, { recursive: true, force: true });
+    }
+  });
+
+  it('a staged claim is invisible until committed, and an abandoned one leaves nothing behind', async () => {
+    const p1 = mkdtempSync(join(tmpdir(), 'nimbo-claim-'));
+    const p2 = mkdtempSync(join(tmpdir(), 'nimbo-claim-'));
+    try {
+      await writeClaim([p1], VM, A);
+      const staged = await stageClaim([p1, p2, join(p1, 'x\0bad')], VM, B);
+      assert.deepEqual([staged.claim?.gen, staged.previous?.host], [2, A]);
+      assert.equal((await readClaim([p1, p2], VM))?.host, A, 'readers still see the old claim');
+      assert.equal((await staged.commit())?.gen, 2);
+      const seen = await readClaim([p1, p2], VM);
+      assert.deepEqual([seen?.host, seen?.gen], [B, 2]);
+      const dropped = await stageClaim([p1, p2], VM, A);
+      await dropped.abandon();
+      assert.equal((await readClaim([p1, p2], VM))?.host, B);
+      for (const p of [p1, p2]) assert.deepEqual(readdirSync(join(p, CLAIM_DIR)), [VM], 'no staged file is left');
+      assert.equal((await stageClaim([join(p1, 'x\0bad')], VM, A)).claim, null, 'no pool took it');
+    } finally {
+      rmSync(p1, { recursive: true, force: true });
+      rmSync(p2, { recursive: true, force: true });
+    }
+  });
+
+  it('a VM arriving by migration is claimed once it runs here; a failed arrival claims nothing', async () => {
+    const pool = mkdtempSync(join(tmpdir(), 'nimbo-claim-'));
+    const dataA = mkdtempSync(join(tmpdir(), 'nimbo-claim-a-'));
+    try {
+      const ledger = await ClaimLedger.open(dataA, 0);
+      await ledger.setPools([pool]);
+      const driver = new SimulatorDriver({ name: 'fence-recv' });
+      const fence = new SelfFence(driver, ledger, { hostUuid: () => A, cutOff: () => false, log: () => undefined });
+      await writeClaim([pool], VM, B); // the source's claim
+      const ctx = { stageClaim: (n: string) => fence.stage(n) };
+      const vm = { ...spec, isoPath: null };
+      // The arrival fails: B's claim stays the newest, A's generation is not recorded.
+      const failing = Object.assign(Object.create(driver) as SimulatorDriver, { migrateIn: async () => { throw new Error('the incoming copy died'); } });
+      assert.equal((await dispatch(failing, { type: 'ReceiveVm', vm, live: true }, ctx)).result, false);
+      assert.equal((await readClaim([pool], VM))?.host, B);
+      assert.equal(ledger.mine(VM), 0);
+      assert.deepEqual(readdirSync(join(pool, CLAIM_DIR)), [VM], 'the staged claim file is removed');
+      // While the guest is still arriving, its claim is not shown; once it runs, it is.
+      let arrive!: () => void;
+      const slow = Object.assign(Object.create(driver) as SimulatorDriver, {
+        migrateIn: async (v: typeof vm) => { await new Promise<void>((r) => (arrive = r)); return driver.migrateIn(v); },
+      });
+      const receiving = dispatch(slow, { type: 'ReceiveVm', vm, live: true }, ctx);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await readClaim([pool], VM))?.host, B, 'not claimed while the memory is on its way');
+      arrive();
+      assert.equal((await receiving).result, true);
+      const c = await readClaim([pool], VM);
+      assert.deepEqual([c?.host, c?.gen, ledger.mine(VM)], [A, 2, 2]);
+      assert.equal((await ClaimLedger.open(dataA, 0)).mine(VM), 2, 'the ledger file has it too');
     } finally {
       rmSync(pool, { recursive: true, force: true });
       rmSync(dataA, { recursive: true, force: true });

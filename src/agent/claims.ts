@@ -12,6 +12,7 @@
  * a claim older than its own start of the VM never counts, and neither does a pool it could
  * not read (a missing claim is never a reason to kill).
  */
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -52,26 +53,56 @@ export async function readClaim(pools: string[], instanceName: string): Promise<
   return best;
 }
 
+/** A claim written beside its final name on each pool, shown to readers by `commit`. */
+export interface StagedClaim {
+  /** The claim it will show (null when no pool took the staged file) and the one it replaces. */
+  claim: Claim | null;
+  previous: Claim | null;
+  /** Renames the staged files into place; answers the claim when at least one pool took it. */
+  commit(): Promise<Claim | null>;
+  /** Removes the staged files (the VM did not come to run here). */
+  abandon(): Promise<void>;
+}
+
 /**
- * Claims the VM for `host` on every pool that takes it (write then rename: readers never see
- * half a file). Answers the new claim (null when no pool took it) and the one it replaced.
+ * Reads the newest claim and writes the next one beside its final name on every pool that
+ * takes it, without showing it yet: a migration's destination stages its claim while the
+ * memory arrives, and only the renames are left for once the guest runs here.
  */
-export async function writeClaim(pools: string[], instanceName: string, host: string, now = Date.now()): Promise<{ claim: Claim | null; previous: Claim | null }> {
+export async function stageClaim(pools: string[], instanceName: string, host: string, now = Date.now()): Promise<StagedClaim> {
   const previous = await readClaim(pools, instanceName);
   const claim: Claim = { host, gen: (previous?.gen ?? 0) + 1, at: now };
-  let ok = 0;
+  const staged: Array<{ tmp: string; f: string }> = [];
   await Promise.all(pools.map(async (pool) => {
     try {
       const f = file(pool, instanceName);
       await mkdir(join(pool, CLAIM_DIR), { recursive: true });
       await writeFile(`${f}.${host}.tmp`, JSON.stringify(claim));
-      await rename(`${f}.${host}.tmp`, f);
-      ok++;
+      staged.push({ tmp: `${f}.${host}.tmp`, f });
     } catch {
       /* an unreachable pool: the others carry the claim */
     }
   }));
-  return { claim: ok ? claim : null, previous };
+  return {
+    claim: staged.length ? claim : null,
+    previous,
+    async commit() {
+      const shown = await Promise.all(staged.map(({ tmp, f }) => rename(tmp, f).then(() => true, () => false)));
+      return shown.includes(true) ? claim : null;
+    },
+    async abandon() {
+      await Promise.all(staged.map(({ tmp }) => rm(tmp, { force: true }).catch(() => undefined)));
+    },
+  };
+}
+
+/**
+ * Claims the VM for `host` on every pool that takes it (write then rename: readers never see
+ * half a file). Answers the new claim (null when no pool took it) and the one it replaced.
+ */
+export async function writeClaim(pools: string[], instanceName: string, host: string, now = Date.now()): Promise<{ claim: Claim | null; previous: Claim | null }> {
+  const staged = await stageClaim(pools, instanceName, host, now);
+  return { claim: await staged.commit(), previous: staged.previous };
 }
 
 /**
@@ -91,7 +122,6 @@ export async function removeClaim(pools: string[], instanceName: string): Promis
  */
 export class ClaimLedger {
   private state: { pools: string[]; gens: Record<string, number> } = { pools: [], gens: {} };
-  private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly path: string) {}
 
@@ -116,7 +146,7 @@ export class ClaimLedger {
   }
 
   setPools(pools: string[]): Promise<void> {
-    if (JSON.stringify(pools) === JSON.stringify(this.state.pools)) return this.writing;
+    if (JSON.stringify(pools) === JSON.stringify(this.state.pools)) return Promise.resolve();
     this.state.pools = [...pools];
     return this.save();
   }
@@ -127,17 +157,22 @@ export class ClaimLedger {
   }
 
   forget(instanceName: string): Promise<void> {
-    if (!(instanceName in this.state.gens)) return this.writing;
+    if (!(instanceName in this.state.gens)) return Promise.resolve();
     delete this.state.gens[instanceName];
     return this.save();
   }
 
+  /**
+   * Written synchronously: a tiny file in the agent's own data dir, on the path of every start
+   * and migration, where two thread-pool round trips cost more than the write itself.
+   */
   private save(): Promise<void> {
-    const body = JSON.stringify(this.state);
-    this.writing = this.writing.then(async () => {
-      await writeFile(`${this.path}.tmp`, body);
-      await rename(`${this.path}.tmp`, this.path);
-    }).catch(() => undefined);
-    return this.writing;
+    try {
+      writeFileSync(`${this.path}.tmp`, JSON.stringify(this.state));
+      renameSync(`${this.path}.tmp`, this.path);
+    } catch {
+      /* a full or read-only data dir: the pools' claims still order the hosts */
+    }
+    return Promise.resolve();
   }
 }

@@ -11,6 +11,8 @@ export interface DispatchContext {
   openConsole?(channel: string, address: { host: string; port: number }, dialBack?: string): Promise<void>;
   /** Claims a VM on the shared pools before it runs here (self-fence.ts); `displaced`: another host held it. */
   claim?(instanceName: string): Promise<{ displaced: boolean }>;
+  /** Stages the claim of a VM arriving by migration, to show with `commit` once it runs here. */
+  stageClaim?(instanceName: string): Promise<{ commit(): Promise<unknown>; abandon(): Promise<void> }>;
   /** Forgets the claims of a VM the server expunged (DestroyVm). */
   release?(instanceName: string): Promise<void>;
   /** How long a start waits for a displaced host to kill the copy that still holds the disks. */
@@ -30,18 +32,23 @@ export async function dispatch(d: HypervisorDriver, cmd: AgentCommand, ctx: Disp
 async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): Promise<Record<string, unknown>> {
   switch (c.type) {
     case 'StartVm': {
-      // Claimed first, so a cut-off host still running an old copy kills it; that copy may hold
-      // the disks (QEMU's image locks) until then, so the start retries for a while.
-      const until = (await ctx.claim?.(c.instanceName))?.displaced ? Date.now() + (ctx.fenceWaitMs ?? 0) : 0;
+      // Claimed as the start begins, so a cut-off host still running an old copy kills it; that
+      // copy may hold the disks (QEMU's image locks) until then, so a start that displaced
+      // another host's claim retries for a while. The locks, not the claim's order, keep two
+      // copies off one disk: the claim is written while QEMU starts, not before.
+      const claimed = ctx.claim?.(c.instanceName);
+      let until: number | undefined;
       for (;;) {
         try {
           await d.startVm({ instanceName: c.instanceName, cpus: c.cpus, cpuSpeed: c.cpuSpeed, memoryMiB: c.memoryMiB, disks: c.disks ?? [], isoPath: c.isoPath, nics: c.nics });
           break;
         } catch (e) {
+          until ??= (await claimed)?.displaced ? Date.now() + (ctx.fenceWaitMs ?? 0) : 0;
           if (Date.now() >= until || !d.disksHeldElsewhere?.(e)) throw e;
           await sleep(250);
         }
       }
+      await claimed;
       // No VNC port in the answer: the console proxy asks for it when a viewer opens (OpenConsole),
       // and a QMP round trip here only delayed every start.
       return {};
@@ -75,12 +82,20 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
       return {};
     case 'GetVncPort':
       return { host: '127.0.0.1', port: d.vncPort ? await d.vncPort(c.instanceName) : null };
-    case 'ReceiveVm':
-      await d.migrateIn(c.vm, c.live === true);
+    case 'ReceiveVm': {
       // Claimed once the guest runs here (the source's copy has quit): not before, or a cut-off
-      // source would kill a guest whose migration is still under way.
-      await ctx.claim?.(c.vm.instanceName);
+      // source would kill a guest whose migration is still under way. The claim is staged while
+      // the memory arrives, so only its renames are left once the guest runs.
+      const staged = ctx.stageClaim?.(c.vm.instanceName);
+      try {
+        await d.migrateIn(c.vm, c.live === true);
+      } catch (e) {
+        await (await staged)?.abandon();
+        throw e;
+      }
+      await (await staged)?.commit();
       return {};
+    }
     case 'AttachIso':
       await d.attachIso(c.instanceName, c.isoPath ?? null);
       return {};

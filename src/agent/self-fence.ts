@@ -7,7 +7,7 @@
  * stalled) and two copies must never run. Connected, it does nothing: the server decides.
  */
 import type { HypervisorDriver } from '../drivers/driver.js';
-import { readClaim, removeClaim, writeClaim, type ClaimLedger } from './claims.js';
+import { readClaim, removeClaim, stageClaim, type ClaimLedger } from './claims.js';
 
 /** How often a cut-off host checks (the ping interval, at most 5 s: reading a few files is cheap). */
 export const checkPeriodMs = (pingIntervalMs: number) => Math.max(200, Math.min(pingIntervalMs, 5_000));
@@ -44,11 +44,25 @@ export class SelfFence {
 
   /** Claims a VM this host is about to run; `displaced` when another host held the latest claim. */
   async claim(instanceName: string): Promise<{ displaced: boolean }> {
+    return (await this.stage(instanceName)).commit();
+  }
+
+  /**
+   * Prepares the claim of a VM arriving here (a migration's destination) while its memory is on
+   * its way; `commit` once it runs here shows the claim and records its generation. Never rejects.
+   */
+  async stage(instanceName: string): Promise<{ commit(): Promise<{ displaced: boolean }>; abandon(): Promise<void> }> {
     const host = this.o.hostUuid();
-    if (!host || !this.ledger.pools.length) return { displaced: false };
-    const { claim, previous } = await writeClaim(this.ledger.pools, instanceName, host);
-    if (claim) await this.ledger.record(instanceName, claim.gen);
-    return { displaced: !!previous && previous.host !== host };
+    const staged = host && this.ledger.pools.length ? await stageClaim(this.ledger.pools, instanceName, host).catch(() => null) : null;
+    return {
+      commit: async () => {
+        if (!staged) return { displaced: false };
+        const claim = await staged.commit();
+        if (claim) await this.ledger.record(instanceName, claim.gen);
+        return { displaced: !!staged.previous && staged.previous.host !== host };
+      },
+      abandon: async () => staged?.abandon(),
+    };
   }
 
   /** Forgets an expunged VM: its claims on the pools and this host's generation for it. */
