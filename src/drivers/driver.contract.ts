@@ -84,6 +84,12 @@ export function driverContract(label: string, env: ContractEnv): void {
       await a.abortMigrateIn!('i-2-4-VM');
       await waiting;
       await assert.rejects(b.migrateOut('i-2-4-VM', dead));
+      // A prepared copy given up before any receive goes at once (its waiting connection with it).
+      await a.prepareMigrateIn!(vm);
+      const t0 = Date.now();
+      await a.abortMigrateIn!('i-2-4-VM');
+      assert.ok(Date.now() - t0 < 3_000, `abort took ${Date.now() - t0} ms`);
+      assert.deepEqual(await a.vmStates(), []);
       // A live receive without its incoming copy never boots one of its own.
       await assert.rejects(a.migrateIn(vm, true));
       assert.deepEqual(await b.vmStates(), [{ instanceName: 'i-2-4-VM', state: 'Running' }]);

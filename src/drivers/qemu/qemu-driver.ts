@@ -142,6 +142,10 @@ export class QemuDriver implements HypervisorDriver {
 
   /** ACPI power button, then (after the timeout, or at once with `force`) QMP quit, then SIGKILL. */
   private async halt(name: string, force: boolean): Promise<void> {
+    // A copy still waiting for its memory gives up its waiting connection: QEMU serves one QMP
+    // client at a time, and the quit below must get through.
+    this.arriving.get(name)?.close();
+    this.arriving.delete(name);
     const pid = this.running(name);
     if (pid === null) return;
     const qmp = this.vms.files(name).qmpSocket;
@@ -209,8 +213,13 @@ export class QemuDriver implements HypervisorDriver {
       if (port.status === 'rejected') throw port.reason;
       if (written.status === 'rejected') throw written.reason;
       await this.spawnQemu(vm.instanceName, vm, `tcp:${host}:${port.value}`);
+      // The QMP connection that will see the guest resume is opened now, before the memory
+      // comes: then no event can be missed, and QEMU's main loop, which also reads the
+      // incoming memory, does not have to greet a client during the transfer.
+      this.arriving.set(vm.instanceName, await Qmp.connect(this.vms.files(vm.instanceName).qmpSocket));
       return { host, port: port.value };
     } catch (e) {
+      if (this.running(vm.instanceName) !== null) await this.destroyVm(vm.instanceName).catch(() => undefined);
       await this.vms.remove(vm.instanceName);
       throw e;
     }
@@ -224,8 +233,7 @@ export class QemuDriver implements HypervisorDriver {
   async abortMigrateIn(instanceName: string): Promise<void> {
     const r = await this.vms.read(instanceName);
     if (!r?.incoming) return;
-    this.arriving.get(instanceName)?.close();
-    await this.destroyVm(instanceName);
+    await this.destroyVm(instanceName); // its halt ends migrateIn's wait too
   }
 
   async migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm> {
@@ -254,11 +262,13 @@ export class QemuDriver implements HypervisorDriver {
   async migrateIn(vm: MigratingVm, live = false): Promise<void> {
     const r = await this.vms.read(vm.instanceName);
     if (r?.incoming && this.running(vm.instanceName) !== null) {
-      const q = await Qmp.connect(this.vms.files(vm.instanceName).qmpSocket);
+      // prepareMigrateIn's connection, unless this agent restarted since (then a new one).
+      const opened = this.arriving.get(vm.instanceName);
+      const q = opened ?? await Qmp.connect(this.vms.files(vm.instanceName).qmpSocket);
       // abortMigrateIn closes this connection: QEMU serves one QMP client at a time.
       this.arriving.set(vm.instanceName, q);
       try {
-        await incomingRunning(q, vm.instanceName, this.o.migrationTimeoutMs ?? 600_000);
+        await incomingRunning(q, vm.instanceName, this.o.migrationTimeoutMs ?? 600_000, { watchedBeforeStart: !!opened });
       } finally {
         this.arriving.delete(vm.instanceName);
         q.close();

@@ -73,18 +73,23 @@ export async function sendMemory(qmpSocket: string, name: string, t: MigrationTa
  * Waits until the destination's guest runs: RESUME once the source's last pages arrived (the
  * event itself says so, no query after it); a guest that arrives paused (the source was
  * paused) is continued. Throws when the incoming copy dies (a failed migration makes it exit:
- * the connection closes) or on timeout.
+ * the connection closes) or on timeout. On a connection opened before the migration started
+ * (`watchedBeforeStart`) every RESUME is buffered, so the first step is the wait, not a query.
  */
-export async function incomingRunning(q: Qmp, name: string, timeoutMs: number): Promise<void> {
+export async function incomingRunning(q: Qmp, name: string, timeoutMs: number, o: { watchedBeforeStart?: boolean } = {}): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let ask = !o.watchedBeforeStart;
   for (;;) {
-    const s = await q.execute<{ status: string }>('query-status');
-    if (s.status === 'running') return;
-    if (s.status === 'paused' || s.status === 'postmigrate') {
-      await q.execute('cont');
-      continue;
+    if (ask) {
+      const s = await q.execute<{ status: string }>('query-status');
+      if (s.status === 'running') return;
+      if (s.status === 'paused' || s.status === 'postmigrate') {
+        await q.execute('cont');
+        continue;
+      }
+      if (Date.now() > until) throw new Error(`VM ${name} did not resume after its migration (${s.status})`);
     }
-    if (Date.now() > until) throw new Error(`VM ${name} did not resume after its migration (${s.status})`);
+    ask = true;
     if (await q.waitEvent('RESUME', SAFETY_POLL_MS).catch(() => null)) return;
   }
 }
