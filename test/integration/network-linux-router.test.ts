@@ -170,6 +170,16 @@ describe('Linux namespace router', { skip: skip ?? false, timeout: 300_000 }, ()
     assert.match(await must('tc', ['-n', L.routers.record(R)!.names.netns, 'qdisc', 'show', 'dev', 'guest0']), /tbf .*rate 20Mbit/);
   });
 
+  it('a start of the running router (StartVm again) keeps the public IPs its document added', async () => {
+    const ns = L.routers.record(R)!.names.netns;
+    const pub0 = async () => (await must('ip', ['-n', ns, '-4', '-o', 'addr', 'show', 'dev', 'pub0'])).split('\n').filter(Boolean).map((l) => l.split(/\s+/)[3]).sort();
+    const before = await pub0();
+    assert.equal(before.length, 4);
+    await L.routers.start(R, routerStartNics());
+    assert.deepEqual(await pub0(), before);
+    assert.equal((await net.must('http', { url: 'http://203.0.113.11:2222/' })).body, 'web2 203.0.113.1', 'the forward still answers');
+  });
+
   it('destroy leaves no process, namespace, veth, unused bridge or file behind', async () => {
     const rec = L.routers.record(R)!;
     const dir = join(L.stateDir, R);

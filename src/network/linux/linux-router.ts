@@ -39,6 +39,17 @@ export interface RouterApplied { version: string; changed: boolean; changes: str
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
 
+/**
+ * guest0 carries the network's gateway, pub0 the start NIC's address and every public IP of
+ * the document; without a document (a first start) each leg carries its start NIC's address.
+ */
+function legAddresses(rec: RouterRecord, doc: RouterDoc | null): { guest: string[]; public: string[] } {
+  const g = rec.guest, p = rec.public;
+  const guest = doc ? [`${doc.network.gateway}/${doc.network.prefix}`] : g?.ip ? [`${g.ip}/${g.prefix}`] : [];
+  const ips = [...new Set([p?.ip, ...(doc?.publicIps ?? []).map((x) => x.ip)].filter((x): x is string => !!x))];
+  return { guest, public: p ? ips.map((ip) => `${ip}/${p.prefix}`) : [] };
+}
+
 export class LinuxRouters {
   private readonly host: HostLinks;
   private readonly queue = new Map<string, Promise<unknown>>();
@@ -111,13 +122,16 @@ export class LinuxRouters {
     if (!existsSync(`/run/netns/${names.netns}`)) await must('ip', ['netns', 'add', names.netns]);
     await must('ip', ['-n', names.netns, 'link', 'set', 'lo', 'up']);
     await must('ip', ['netns', 'exec', names.netns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.promote_secondaries=1', 'net.ipv4.conf.default.promote_secondaries=1']);
-    for (const [leg, hostEnd, nsEnd] of [[rec.guest, names.hostGuest, GUEST_IF], [rec.public, names.hostPublic, PUBLIC_IF]] as const) {
+    // StartVm may come again for a running router: its legs keep what its document added.
+    const last = this.lastDocument(name);
+    const want = legAddresses(rec, last ? parseRouterDoc(last) : null);
+    for (const [leg, hostEnd, nsEnd, addrs] of [[rec.guest, names.hostGuest, GUEST_IF, want.guest], [rec.public, names.hostPublic, PUBLIC_IF, want.public]] as const) {
       if (!leg) continue;
       await this.host.ensureBridge(leg.bridge);
       if (leg.trunk && leg.vlan !== null) await this.host.ensureVlan(leg.trunk, leg.vlan, leg.bridge);
       await this.host.ensureVeth({ hostEnd, bridge: leg.bridge, netns: names.netns, nsEnd, mac: leg.mac });
       await must('ip', ['netns', 'exec', names.netns, 'sysctl', '-qw', `net.ipv4.conf.${nsEnd}.promote_secondaries=1`]);
-      if (leg.ip) await syncAddresses(names.netns, nsEnd, [`${leg.ip}/${leg.prefix}`]);
+      if (addrs.length) await syncAddresses(names.netns, nsEnd, addrs);
     }
     if (rec.public?.gateway) await syncDefaultRoute(names.netns, PUBLIC_IF, rec.public.gateway);
   }
@@ -162,14 +176,14 @@ export class LinuxRouters {
     return { version: documentVersion(raw), changed: changes.length > 0, changes };
   }
 
-  /** The gateway on guest0; every public IP (and the start NIC's) on pub0 with the default route. */
+  /** The legs' addresses (legAddresses) and the default route. */
   private async syncLegs(rec: RouterRecord, doc: RouterDoc): Promise<boolean> {
     const ns = rec.names.netns;
-    const a = rec.guest ? await syncAddresses(ns, GUEST_IF, [`${doc.network.gateway}/${doc.network.prefix}`]) : false;
+    const want = legAddresses(rec, doc);
+    const a = rec.guest ? await syncAddresses(ns, GUEST_IF, want.guest) : false;
     const pub = rec.public;
     if (!pub) return a;
-    const ips = [...new Set([pub.ip, ...doc.publicIps.map((x) => x.ip)].filter((x): x is string => !!x))];
-    const b = await syncAddresses(ns, PUBLIC_IF, ips.map((ip) => `${ip}/${pub.prefix}`));
+    const b = await syncAddresses(ns, PUBLIC_IF, want.public);
     const c = pub.gateway ? await syncDefaultRoute(ns, PUBLIC_IF, pub.gateway) : false;
     return a || b || c;
   }
