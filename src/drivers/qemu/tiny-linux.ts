@@ -82,18 +82,16 @@ echo "${BOOT_MARKER}"
 exec /bin/busybox init
 `;
 
-async function initramfs(p: TinyLinuxParts): Promise<Buffer> {
-  const order = moduleOrder(await readFile(join(p.modulesDir, 'modules.dep'), 'utf8'), MODULES);
-  const entries: CpioEntry[] = ['bin', 'dev', 'etc', 'etc/acpi', 'etc/acpi/PWRF', 'lib', 'lib/modules', 'proc', 'sys', 'tmp', 'root', 'var', 'var/log', 'var/run'].map((d) => ({ type: 'dir', path: d }));
-  entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
-  entries.push({ type: 'file', path: 'bin/busybox', data: await readFile(p.busybox), mode: 0o755 });
-  entries.push({ type: 'symlink', path: 'bin/sh', target: 'busybox' });
-  entries.push({ type: 'file', path: 'init', data: Buffer.from(INIT), mode: 0o755 });
-  entries.push({ type: 'file', path: 'etc/inittab', data: Buffer.from('::respawn:-/bin/sh\n::shutdown:/bin/sync\n') });
-  entries.push({ type: 'file', path: 'etc/acpi/PWRF/00000080', data: Buffer.from('#!/bin/sh\necho "power button: powering off"\npoweroff\n'), mode: 0o755 });
+/**
+ * `wanted` and their dependencies as initramfs files `lib/modules/<name>.ko` (xz ones
+ * unpacked: busybox insmod loads plain files), with `lib/modules/order` listing them in load order.
+ */
+export async function moduleEntries(modulesDir: string, wanted: string[]): Promise<CpioEntry[]> {
+  const order = moduleOrder(await readFile(join(modulesDir, 'modules.dep'), 'utf8'), wanted);
+  const entries: CpioEntry[] = [];
   const names: string[] = [];
   for (const m of order) {
-    const src = join(p.modulesDir, m);
+    const src = join(modulesDir, m);
     let data = await readFile(src);
     if (m.endsWith('.xz')) data = Buffer.from(await run('xz', ['-dc', src]), 'latin1');
     const name = m.replace(/^.*\//, '').replace(/\.xz$/, '');
@@ -101,6 +99,18 @@ async function initramfs(p: TinyLinuxParts): Promise<Buffer> {
     entries.push({ type: 'file', path: `lib/modules/${name}`, data });
   }
   entries.push({ type: 'file', path: 'lib/modules/order', data: Buffer.from(`${names.join('\n')}\n`) });
+  return entries;
+}
+
+async function initramfs(p: TinyLinuxParts): Promise<Buffer> {
+  const entries: CpioEntry[] = ['bin', 'dev', 'etc', 'etc/acpi', 'etc/acpi/PWRF', 'lib', 'lib/modules', 'proc', 'sys', 'tmp', 'root', 'var', 'var/log', 'var/run'].map((d) => ({ type: 'dir', path: d }));
+  entries.push({ type: 'chardev', path: 'dev/console', major: 5, minor: 1 });
+  entries.push({ type: 'file', path: 'bin/busybox', data: await readFile(p.busybox), mode: 0o755 });
+  entries.push({ type: 'symlink', path: 'bin/sh', target: 'busybox' });
+  entries.push({ type: 'file', path: 'init', data: Buffer.from(INIT), mode: 0o755 });
+  entries.push({ type: 'file', path: 'etc/inittab', data: Buffer.from('::respawn:-/bin/sh\n::shutdown:/bin/sync\n') });
+  entries.push({ type: 'file', path: 'etc/acpi/PWRF/00000080', data: Buffer.from('#!/bin/sh\necho "power button: powering off"\npoweroff\n'), mode: 0o755 });
+  entries.push(...(await moduleEntries(p.modulesDir, MODULES)));
   return gzipSync(cpioNewc(entries), { level: 6 });
 }
 
