@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { must } from '../../src/network/linux/exec.js';
 import { guestBridgeName } from '../../src/network/linux/bridge-name.js';
-import { LinuxRouters } from '../../src/network/linux/linux-router.js';
+import { LinuxRouters, type LinuxRouterOptions } from '../../src/network/linux/linux-router.js';
 import type { RouterState } from '../../src/network/router/document.js';
 import type { NicSpec } from '../../src/protocol/messages.js';
 import { NetLab } from './netns-lab.js';
@@ -57,10 +57,11 @@ export interface RouterLab {
   cleanup(): Promise<void>;
 }
 
-export async function routerLab(): Promise<RouterLab> {
+/** `trunks`: host interfaces for tagged legs (inside the lab's host namespace; the test makes them). */
+export async function routerLab(trunks: Pick<LinuxRouterOptions, 'guestInterface' | 'publicInterface'> = {}): Promise<RouterLab> {
   const lab = new NetLab();
   const stateDir = mkdtempSync(join(tmpdir(), 'nimbo-vrouter-'));
-  const routers = new LinuxRouters({ stateDir, hostNetns: `vt${lab.id}-host` });
+  const routers = new LinuxRouters({ stateDir, hostNetns: `vt${lab.id}-host`, ...trunks });
   const cleanup = async () => {
     for (const r of routers.list()) await routers.destroy(r).catch(() => undefined);
     await lab.cleanup();
