@@ -189,6 +189,7 @@ export function makeDriver(o: AgentOptions, index: number): HypervisorDriver {
   const prefix = o.namePrefix ?? `sim-${process.pid}`;
   return new SimulatorDriver({
     name: `${prefix}-${index}`, privateIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+    ...(process.env['NIMBO_SIM_MIGRATION_ADDRESS'] ? { migrationAddress: process.env['NIMBO_SIM_MIGRATION_ADDRESS'] } : {}),
     ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
   });
 }

@@ -17,8 +17,6 @@ export interface ContractEnv {
   otherPoolPath: string;
   /** A writable directory for copies (extraction to secondary storage). */
   scratchDir: string;
-  /** The driver moves a running guest's memory (vmSpec/prepareMigrateIn/abortMigrateIn). */
-  liveMigration?: boolean;
   /** Why router VMs are not this driver's to run (they live elsewhere on such hosts), if so. */
   noRouters?: string;
 }
@@ -65,7 +63,7 @@ export function driverContract(label: string, env: ContractEnv): void {
       await assert.rejects(a.migrateOut('i-2-3-VM'));
     });
 
-    it('live migration: the destination listens, the source sends, the guest runs on; a failed one leaves the source running', { skip: env.liveMigration ? false : 'the driver moves specs only' }, async () => {
+    it('live migration: the destination listens, the source sends, the guest runs on; a failed one leaves the source running', async () => {
       const a = await env.make();
       const b = await env.make();
       await a.startVm(spec('i-2-4-VM'));

@@ -59,7 +59,7 @@ after(async () => {
 
 if (have) {
   driverContract('qemu', {
-    make: async () => makeAgentDriver(), poolPath: join(root, 'pool'), otherPoolPath: join(root, 'other'), scratchDir: join(root, 'scratch'), liveMigration: true,
+    make: async () => makeAgentDriver(), poolPath: join(root, 'pool'), otherPoolPath: join(root, 'other'), scratchDir: join(root, 'scratch'),
     ...(noNetns ? { noRouters: `namespace routers: ${noNetns}` } : {}),
   });
 }

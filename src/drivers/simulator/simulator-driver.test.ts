@@ -27,6 +27,21 @@ describe('simulator fault injection', () => {
     await d.startVm({ instanceName: 'i-1', cpus: 1, cpuSpeed: 1, memoryMiB: 1, disks: [] });
   });
 
+  it('live migration: PrepareForMigrationCommand fails the destination step, and the VM stays on its source', async () => {
+    const a = new SimulatorDriver({ name: 'a' });
+    const b = new SimulatorDriver({ name: 'b' });
+    const vm = { instanceName: 'i-9', cpus: 1, cpuSpeed: 1, memoryMiB: 1, disks: [] };
+    await a.startVm(vm);
+    b.configure([{ id: 4, name: 'PrepareForMigrationCommand', value: 'result:fail', count: 1 }]);
+    await assert.rejects(b.prepareMigrateIn({ ...vm, isoPath: null }), /Simulated failure/);
+    assert.deepEqual(await a.vmStates(), [{ instanceName: 'i-9', state: 'Running' }]);
+    // The next try goes through, over a real port, with the source's spec.
+    const target = await b.prepareMigrateIn(await a.vmSpec('i-9'));
+    assert.equal(target.host, '127.0.0.1');
+    await Promise.all([a.migrateOut('i-9', target), b.migrateIn({ ...vm, isoPath: null }, true)]);
+    assert.deepEqual([await a.vmStates(), await b.vmStates()], [[], [{ instanceName: 'i-9', state: 'Running' }]]);
+  });
+
   it('wait delays, cleanup removes, PingCommand suppresses heartbeats', async () => {
     const d = new SimulatorDriver({ name: 'h' });
     d.configure([{ id: 2, name: 'StopVm', value: 'wait:60', count: null }, { id: 3, name: 'PingCommand', value: 'result:fail', count: null }]);

@@ -5,13 +5,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { HypervisorDriver, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
+import type { HypervisorDriver, MigrationTarget, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, HostStats, MigratingVm, RouterTrafficCounter, SecurityGroupRuleSet, SimulatorMock, VmState } from '../../protocol/messages.js';
 import { MockBook, type MockEffect } from './mocks.js';
 import { SIM_STORAGE, type SimStorage } from './sim-storage.js';
 import { documentVersion } from '../router-version.js';
 import { defaultTraffic, sampleTraffic, type TrafficCounter } from './router-traffic.js';
 import { startRfbServer } from './rfb-server.js';
+import { SimArrivals, sendVm } from './sim-migration.js';
 
 /** CloudStack's simulator defaults (MockAgentManager): 4 cores × 8000 MHz, 8 GiB, 1 TiB local. */
 export const SIMULATOR_DEFAULTS = { cpus: 4, cpuSpeed: 8000, memory: 8 * 1024 ** 3, localStorage: 1024 ** 4 } as const;
@@ -29,6 +30,11 @@ export interface SimulatorOptions {
   failureRate?: number;
   /** The primary storage the host sees; by default the process-wide one. */
   storage?: SimStorage;
+  /**
+   * The real address a live migration's destination listens on (sim-migration.ts): loopback
+   * by default, as when every simulated host runs on one machine.
+   */
+  migrationAddress?: string;
 }
 
 
@@ -58,6 +64,8 @@ export class SimulatorDriver implements HypervisorDriver {
   private samples = 0;
   /** Primary pool directories this host cannot reach now (poolsUnreachable). */
   private lostPools: string[] = [];
+  /** Live migrations arriving here (made at the first one). */
+  private arrivals: SimArrivals | undefined;
 
   constructor(private readonly o: SimulatorOptions) {
     this.storage = o.storage ?? SIM_STORAGE;
@@ -183,19 +191,41 @@ export class SimulatorDriver implements HypervisorDriver {
     this.ruleSets?.delete(instanceName);
   }
 
-  async migrateOut(instanceName: string): Promise<MigratingVm> {
+  /** With a `target`, live (sim-migration.ts): the VM runs here until the destination took it. */
+  async migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm> {
     await this.gate('MigrateVm');
     const v = this.vm(instanceName);
     if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    if (target) await sendVm(target, v.spec);
     closeConsole(v);
     this.vms!.delete(instanceName);
     return v.spec;
   }
 
-  async migrateIn(vm: MigratingVm): Promise<void> {
+  async migrateIn(vm: MigratingVm, live = false): Promise<void> {
+    if (live) return this.arrivals?.has(vm.instanceName) ? this.arrivals.arrived(vm.instanceName)
+      : Promise.reject(new Error(`VM ${vm.instanceName} is not arriving on host ${this.o.name}: its incoming copy is gone`));
     await this.gate('ReceiveVm');
     this.reachable(vm.disks.map((d) => d.path));
     this.vmMap().set(vm.instanceName, { spec: vm, state: 'Running' });
+  }
+
+  async vmSpec(instanceName: string): Promise<MigratingVm> {
+    const v = this.vm(instanceName);
+    if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
+    return { ...v.spec };
+  }
+
+  /** CloudStack's PrepareForMigrationCommand (mock alias of ReceiveVm) is this step. */
+  async prepareMigrateIn(vm: MigratingVm): Promise<MigrationTarget> {
+    await this.gate('ReceiveVm');
+    this.reachable(vm.disks.map((d) => d.path));
+    if (this.vms?.get(vm.instanceName)?.state === 'Running') throw new Error(`VM ${vm.instanceName} already runs on host ${this.o.name}`);
+    return (this.arrivals ??= new SimArrivals(this.o.migrationAddress)).listen(vm, (spec) => this.vmMap().set(spec.instanceName, { spec, state: 'Running' }));
+  }
+
+  async abortMigrateIn(instanceName: string): Promise<void> {
+    this.arrivals?.abort(instanceName);
   }
 
   async attachVolume(instanceName: string, disk: DiskSpec): Promise<void> {
