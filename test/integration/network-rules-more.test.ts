@@ -96,19 +96,22 @@ for (const dialect of dialectsUnderTest()) {
       // An ingress rule on the same ports is another direction: no conflict with the egress ones.
       const ing = (await alice.jobOk('createFirewallRule', { ipaddressid: ip, protocol: 'tcp', startport: 80, endport: 90, cidrlist: '10.1.1.0/24' }))['firewallrule'].id;
       const d = await doc();
-      assert.equal(d.firewall.egress.defaultAllow, false);
+      assert.equal(d.firewall.egress.defaultAllow, true);
       assert.deepEqual(d.firewall.egress.rules.map((r: any) => r.id).sort(), [a, other['firewallrule'].id, udp['firewallrule'].id, all['firewallrule'].id, icmp['firewallrule'].id].sort());
       for (const id of [a, other['firewallrule'].id, udp['firewallrule'].id, all['firewallrule'].id, icmp['firewallrule'].id]) await alice.jobOk('deleteEgressFirewallRule', { id });
       await alice.jobOk('deleteFirewallRule', { id: ing });
-      // An offering whose default egress policy allows: its networks' router documents say so.
-      const o = (await s.admin.ok('createNetworkOffering', { name: `allow-out-${dialect}`, traffictype: 'Guest', guestiptype: 'Isolated', egressdefaultpolicy: true, supportedservices: 'Dhcp,Dns,SourceNat,Firewall,PortForwarding', enable: true }))['networkoffering'];
-      const n2 = (await alice.ok('createNetwork', { name: 'allowing', networkofferingid: o.id, zoneid: zoneId }))['network'].id;
+      // An offering whose default egress policy denies: its networks' router documents say so.
+      const o = (await s.admin.ok('createNetworkOffering', { name: `deny-out-${dialect}`, traffictype: 'Guest', guestiptype: 'Isolated', egressdefaultpolicy: false, supportedservices: 'Dhcp,Dns,SourceNat,Firewall,PortForwarding', enable: true }))['networkoffering'];
+      assert.equal(o.egressdefaultpolicy, false);
+      const unsaid = (await s.admin.ok('createNetworkOffering', { name: `unsaid-out-${dialect}`, traffictype: 'Guest', guestiptype: 'Isolated', supportedservices: 'Dhcp,Dns,SourceNat' }))['networkoffering'];
+      assert.equal(unsaid.egressdefaultpolicy, true, 'without the parameter an offering allows (CloudStack\'s API default)');
+      const n2 = (await alice.ok('createNetwork', { name: 'denying', networkofferingid: o.id, zoneid: zoneId }))['network'].id;
       const n2id = (await s.app.db.kysely.selectFrom('networks').select('id').where('uuid', '=', n2).executeTakeFirstOrThrow()).id;
       const before = changes(n2id);
       await alice.jobOk('createEgressFirewallRule', { networkid: n2, protocol: 'tcp', startport: 25 });
       assert.ok(changes(n2id) > before, 'the notifier heard the egress rule');
       const d2 = await doc(n2id);
-      assert.equal(d2.firewall.egress.defaultAllow, true);
+      assert.equal(d2.firewall.egress.defaultAllow, false);
       assert.deepEqual(d2.firewall.egress.rules.map((r: any) => r.ports), [[25, 25]]);
     });
 

@@ -176,7 +176,7 @@ for (const dialect of dialectsUnderTest()) {
       assert.ok(!(await alice.ok('listFirewallRules'))['firewallrule'].some((x: any) => x.id === e['firewallrule'].id));
       const nid = (await s.app.db.kysely.selectFrom('networks').select('id').where('uuid', '=', net).executeTakeFirstOrThrow()).id;
       const d = (await s.app.services.networks.routerDocument(nid)) as any;
-      assert.equal(d.firewall.egress.defaultAllow, false);
+      assert.equal(d.firewall.egress.defaultAllow, true, 'the default offering lets guests out (the seed): the rule blocks');
       assert.equal(d.firewall.egress.rules.length, 1);
       await alice.jobOk('deleteEgressFirewallRule', { id: e['firewallrule'].id });
       assert.equal((await alice.ok('listEgressFirewallRules'))['count'] ?? 0, 0);

@@ -24,5 +24,6 @@ import { m0018ConsoleSessions } from './0018-console-sessions.js';
 import { m0022PerfIndexes } from './0022-perf-indexes.js';
 import { m0023ConsoleProxies } from './0023-console-proxies.js';
 import { m0024StorageOutages } from './0024-storage-outages.js';
+import { m0025EgressAllowed } from './0025-egress-allowed.js';
 
-export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0003Hosts, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks, m0008Volumes, m0008VolumesMaintenance, m0008VolumesDeviceIndex, m0009Snapshots, m0010Routers, m0011NicSecondaryIps, m0012SecurityGroups, m0013Usage, m0014Ha, m0015Stats, m0016QuotaCredits, m0016Vpn, m0017Farm, m0018ConsoleSessions, m0022PerfIndexes, m0023ConsoleProxies, m0024StorageOutages];
+export const MIGRATIONS: Migration[] = [m0001Core, m0002Infra, m0003Hosts, m0004OfferingsTemplates, m0005LimitsKeysGroups, m0006Vms, m0007Networks, m0008Volumes, m0008VolumesMaintenance, m0008VolumesDeviceIndex, m0009Snapshots, m0010Routers, m0011NicSecondaryIps, m0012SecurityGroups, m0013Usage, m0014Ha, m0015Stats, m0016QuotaCredits, m0016Vpn, m0017Farm, m0018ConsoleSessions, m0022PerfIndexes, m0023ConsoleProxies, m0024StorageOutages, m0025EgressAllowed];

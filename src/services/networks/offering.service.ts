@@ -112,7 +112,7 @@ export class NetworkOfferingService {
         uuid, name, display_text: p.displayText ?? name, traffic_type: 'Guest', guest_type: guestType, availability,
         state: p.enable ? 'Enabled' : 'Disabled', is_default: 0, is_system: 0, specify_vlan: p.specifyVlan ? 1 : 0,
         specify_ip_ranges: (p.specifyIpRanges ?? guestType === 'Shared') ? 1 : 0, conserve_mode: p.conserveMode === false ? 0 : 1,
-        egress_default_policy: p.egressDefaultPolicy ? 1 : 0, is_persistent: p.isPersistent ? 1 : 0, network_rate: p.networkRate ?? null,
+        egress_default_policy: p.egressDefaultPolicy === false ? 0 : 1, // CloudStack's API default: allow is_persistent: p.isPersistent ? 1 : 0, network_rate: p.networkRate ?? null,
         tags: p.tags ?? null, max_connections: p.maxConnections ?? null, sort_key: 0, created: Date.now(), removed: null,
       });
       if (services.size > 0) {

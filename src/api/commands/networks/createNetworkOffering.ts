@@ -17,7 +17,7 @@ export default defineCommand({
     specifyvlan: p.boolean({ doc: 'Networks take a VLAN' }),
     specifyipranges: p.boolean({ doc: 'Networks take an IP range' }),
     conservemode: p.boolean({ doc: 'IP conserve mode' }),
-    egressdefaultpolicy: p.boolean({ doc: 'Default egress policy: true allows' }),
+    egressdefaultpolicy: p.boolean({ doc: 'Default egress policy: true (the default) allows, false denies' }),
     ispersistent: p.boolean({ doc: 'Implement networks at creation' }),
     networkrate: p.integer({ doc: 'Rate in Mbit/s' }),
     tags: p.string({ doc: 'Tags' }),
