@@ -208,6 +208,8 @@ function makeQemuDriver(o: AgentOptions, index: number): QemuDriver {
     ...(num(env['NIMBO_QEMU_TB_SIZE']) ? { tbSizeMiB: num(env['NIMBO_QEMU_TB_SIZE'])! } : {}),
     ...(num(env['NIMBO_QEMU_STOP_TIMEOUT_MS']) ? { stopTimeoutMs: num(env['NIMBO_QEMU_STOP_TIMEOUT_MS'])! } : {}),
     ...(env['NIMBO_QEMU_MIGRATION_ADDRESS'] ? { migrationAddress: env['NIMBO_QEMU_MIGRATION_ADDRESS'] } : {}),
+    // Guests' legs are the routers' legs: the same host interface and host namespace.
+    guestInterface: env['NIMBO_ROUTER_GUEST_INTERFACE'] || undefined, hostNetns: env['NIMBO_ROUTER_HOST_NETNS'] || undefined,
     ...(o.cpus ? { cpus: o.cpus } : {}), ...(o.cpuSpeed ? { cpuSpeed: o.cpuSpeed } : {}), ...(o.memory ? { memory: o.memory } : {}),
   });
 }

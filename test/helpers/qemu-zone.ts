@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../../src/db/dialect.js';
 import { startServer, type TestServer } from './server.js';
@@ -65,6 +66,15 @@ export const serialLog = (dataDir: string, instance: string) => {
   const p = join(vmDir(dataDir, instance), 'serial.log');
   return existsSync(p) ? readFileSync(p, 'utf8') : '';
 };
+
+/** Types a line on the guest's serial console (its unix socket under `vmDir`). */
+export function typeOnConsole(dataDir: string, instance: string, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = createConnection(join(vmDir(dataDir, instance), 'serial.sock'));
+    c.once('error', reject);
+    c.once('connect', () => c.end(`${line}\n`, () => setTimeout(() => { c.destroy(); resolve(); }, 200)));
+  });
+}
 
 export async function qemuZone(dialect: DialectName, o: { memoryMiB?: number; offerHa?: boolean; pingTimeoutS?: number; proxied?: boolean } = {}): Promise<QemuZone> {
   const root = mkdtempSync(join(tmpdir(), 'nimbo-qemu-zone-'));

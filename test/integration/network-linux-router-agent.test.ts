@@ -14,6 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec } from '../../src/network/linux/exec.js';
+import { tapName } from '../../src/drivers/qemu/qemu-args.js';
+import { DHCP_MARKER } from '../../src/drivers/qemu/tiny-linux.js';
+import { serialLog, typeOnConsole } from '../helpers/qemu-zone.js';
 import type { RouterRecord } from '../../src/network/linux/linux-router.js';
 import { livePids, netnsPids, terminate } from '../../src/network/linux/processes.js';
 import { tinyLinuxParts } from '../../src/drivers/qemu/tiny-linux.js';
@@ -99,6 +102,17 @@ for (const dialect of dialectsUnderTest()) {
       const nic = vm.nic[0];
       await until('the guest lease', async () => routerFile(dataDir, r.name, 'dns/dhcp-hosts').includes(`${nic.macaddress},${nic.ipaddress},web1,infinite`));
       assert.match((await exec('ip', ['-n', rec.names.netns, 'addr', 'show', 'dev', 'pub0'])).stdout, new RegExp(`inet ${r.publicip.replace(/\./g, '\\.')}/24`));
+      // The guest's tap is a port of its network's bridge on the host, beside the router's leg.
+      const ports = JSON.parse((await exec('ip', ['-n', L.host, '-j', 'link', 'show', 'master', rec.guest!.bridge])).stdout || '[]') as Array<{ ifname: string; operstate: string }>;
+      assert.ok(ports.some((p) => p.ifname === tapName(`kvm-r${L.lab.id}-0`, nic.id)), `the guest's tap is on ${rec.guest!.bridge}: ${ports.map((p) => p.ifname).join(', ')}`);
+      // The real guest asks DHCP on boot: the router's dnsmasq leases it its address and gateway,
+      // and through the router it reaches the gateway and "the internet" (source NAT).
+      const instance = (await s.app.db.kysely.selectFrom('vm_instances').select('instance_name').where('uuid', '=', vm.id).executeTakeFirstOrThrow()).instance_name;
+      await until('the guest\'s DHCP lease', async () => serialLog(dataDir, instance).includes(`${DHCP_MARKER} eth0 ${nic.ipaddress} router ${nic.gateway}`), 180_000);
+      await typeOnConsole(dataDir, instance, `ping -c 1 -W 5 ${nic.gateway} && echo GW-$((6*7))`);
+      await until('the guest to reach its gateway', async () => serialLog(dataDir, instance).includes('GW-42'), 60_000);
+      await typeOnConsole(dataDir, instance, 'ping -c 1 -W 5 198.51.100.53 && echo INET-$((6*7))');
+      await until('the guest to reach the internet', async () => serialLog(dataDir, instance).includes('INET-42'), 60_000);
 
       const ip = (await s.admin.jobOk('associateIpAddress', { networkid: net }))['ipaddress'];
       await s.admin.jobOk('createPortForwardingRule', { ipaddressid: ip.id, protocol: 'tcp', publicport: 2222, privateport: 22, virtualmachineid: vm.id, openfirewall: true });

@@ -11,25 +11,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { dialectsUnderTest } from '../helpers/databases.js';
 import type { TestServer } from '../helpers/server.js';
-import { qemuPidsUnder, qemuSkipReason, qemuZone, serialLog, vmDir, type QemuZone } from '../helpers/qemu-zone.js';
+import { qemuPidsUnder, qemuSkipReason, qemuZone, serialLog, typeOnConsole, vmDir, type QemuZone } from '../helpers/qemu-zone.js';
 import { until } from '../helpers/until.js';
 import { openConsoleSocket, readFrame } from '../helpers/rfb-client.js';
 import { BOOT_MARKER } from '../../src/drivers/qemu/tiny-linux.js';
 
 const skip = qemuSkipReason();
-
-/** Types a line on the guest's serial console. */
-function typeOnConsole(dataDir: string, instance: string, line: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const c = createConnection(join(vmDir(dataDir, instance), 'serial.sock'));
-    c.once('error', reject);
-    c.once('connect', () => c.end(`${line}\n`, () => setTimeout(() => { c.destroy(); resolve(); }, 200)));
-  });
-}
 
 for (const dialect of dialectsUnderTest()) {
   describe(`real QEMU compute nodes end to end (${dialect})`, { skip }, () => {

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HypervisorDriver, MigrationTarget, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../../protocol/messages.js';
-import { guestBridgeName } from '../../network/linux/bridge-name.js';
+import { HostLinks } from '../../network/linux/host-links.js';
+import { legOf } from '../../network/linux/router-legs.js';
 import * as img from './qemu-img.js';
 import { Qmp } from './qmp.js';
 import { incomingRunning, sendMemory } from './qemu-migrate.js';
@@ -38,6 +39,10 @@ export interface QemuOptions {
   migrationAddress?: string;
   /** Where non-file secondary stores are mounted (`<root>/<host>/<path>`). */
   mountRoot?: string;
+  /** Host NIC whose VLAN sub-interfaces carry tagged guest networks (as the routers'). */
+  guestInterface?: string | undefined;
+  /** A namespace standing in for the host's own (tests): guests' taps and bridges live there. */
+  hostNetns?: string | undefined;
   cpus?: number;
   cpuSpeed?: number;
   memory?: number;
@@ -113,19 +118,31 @@ export class QemuDriver implements HypervisorDriver {
     await this.plugTaps(spec);
   }
 
-  /** Plugs each NIC's tap into its network's bridge when the bridge exists (the router side creates it). */
+  /**
+   * Plugs each NIC's tap into its network's bridge on this host, made here when missing with
+   * the network's VLAN sub-interface of the guest interface as a port (the very leg the router
+   * side builds, router-legs.ts), so a guest reaches its network whether or not the network's
+   * router runs on this host. Bridges stay when guests stop, as on a CloudStack KVM host; the
+   * router side removes its own when the network goes. With a host namespace (tests), the tap
+   * moves there first.
+   */
   private async plugTaps(spec: MigratingVm): Promise<void> {
+    const links = new HostLinks(this.o.hostNetns);
     for (const n of spec.nics ?? []) {
       const tap = tapName(this.o.name, n.uuid);
-      let bridge: string | null = null;
+      let leg: ReturnType<typeof legOf>;
       try {
-        bridge = guestBridgeName(n.broadcastUri);
-        readFileSync(`/sys/class/net/${bridge}/bridge/bridge_id`);
+        leg = legOf(n, this.o.guestInterface);
       } catch {
-        bridge = null;
+        // A kind of network this host has no bridge for: the NIC stays unplugged, the guest runs.
+        await run('ip', ['link', 'set', tap, 'up']);
+        continue;
       }
-      if (bridge) await run('ip', ['link', 'set', tap, 'master', bridge]);
-      await run('ip', ['link', 'set', tap, 'up']);
+      if (this.o.hostNetns) await run('ip', ['link', 'set', tap, 'netns', this.o.hostNetns]);
+      await links.ensureBridge(leg.bridge);
+      if (leg.trunk && leg.vlan !== null) await links.ensureVlan(leg.trunk, leg.vlan, leg.bridge);
+      await links.ip(['link', 'set', tap, 'master', leg.bridge]);
+      await links.ip(['link', 'set', tap, 'up']);
     }
   }
 

@@ -3,7 +3,8 @@
  * (never a committed binary): the host's kernel (`linux-image-amd64`, /boot/vmlinuz-*), an
  * initramfs around `busybox-static` with the virtio, SCSI and ACPI-button modules, and
  * syslinux on a FAT disk (`syslinux`, `mtools`, `dosfstools`). The guest logs to the serial
- * console, prints BOOT_MARKER when up and powers off on the ACPI power button (busybox acpid).
+ * console, prints BOOT_MARKER when up, asks DHCP for its first NIC's address (busybox udhcpc,
+ * DHCP_MARKER once bound) and powers off on the ACPI power button (busybox acpid).
  * Built once per machine into a cache keyed by its inputs.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,10 +17,12 @@ import { cpioNewc, type CpioEntry } from './cpio.js';
 import { run } from './run.js';
 
 export const BOOT_MARKER = 'NIMBO-TINY-LINUX-UP';
+/** Printed with the interface, address and router once the guest's first NIC has a DHCP lease. */
+export const DHCP_MARKER = 'NIMBO-DHCP-BOUND';
 export const TINY_LINUX_SIZE = 64 * 1024 * 1024;
 
 /** Bumped when the image's layout changes (part of the cache key). */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
 const MODULES = ['virtio_pci', 'virtio_blk', 'virtio_scsi', 'sd_mod', 'virtio_net', 'button', 'evdev'];
 
 export interface TinyLinuxParts {
@@ -79,7 +82,20 @@ while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done < /lib/modules/or
 mkdir -p /dev/input
 acpid -c /etc/acpi
 echo "${BOOT_MARKER}"
+[ -e /sys/class/net/eth0 ] && udhcpc -i eth0 -f -t 5 -T 1 -A 2 -s /etc/udhcpc.script >/dev/null 2>&1 &
 exec /bin/busybox init
+`;
+
+/** udhcpc's hook: configures eth0 from the lease and says so on the console (DHCP_MARKER). */
+const UDHCPC_SCRIPT = `#!/bin/sh
+case "$1" in
+  deconfig) ip link set "$interface" up; ip addr flush dev "$interface" ;;
+  bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/\${mask:-24}" dev "$interface"
+    [ -n "$router" ] && ip route replace default via "\${router%% *}" dev "$interface"
+    echo "${DHCP_MARKER} $interface $ip router \${router%% *}" > /dev/console ;;
+esac
 `;
 
 /**
@@ -109,6 +125,7 @@ async function initramfs(p: TinyLinuxParts): Promise<Buffer> {
   entries.push({ type: 'symlink', path: 'bin/sh', target: 'busybox' });
   entries.push({ type: 'file', path: 'init', data: Buffer.from(INIT), mode: 0o755 });
   entries.push({ type: 'file', path: 'etc/inittab', data: Buffer.from('::respawn:-/bin/sh\n::shutdown:/bin/sync\n') });
+  entries.push({ type: 'file', path: 'etc/udhcpc.script', data: Buffer.from(UDHCPC_SCRIPT), mode: 0o755 });
   entries.push({ type: 'file', path: 'etc/acpi/PWRF/00000080', data: Buffer.from('#!/bin/sh\necho "power button: powering off"\npoweroff\n'), mode: 0o755 });
   entries.push(...(await moduleEntries(p.modulesDir, MODULES)));
   return gzipSync(cpioNewc(entries), { level: 6 });
