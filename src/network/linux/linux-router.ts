@@ -18,7 +18,7 @@ import { GUEST_IF, PUBLIC_IF, routerNames, type RouterNames } from './names.js';
 import { netnsPids, terminate } from './processes.js';
 import { parseRouterDoc, type RouterDoc } from './router-doc.js';
 import { RouterDaemons } from './router-daemons.js';
-import { legOf, setShaping, syncAddresses, syncDefaultRoute, type Leg } from './router-legs.js';
+import { legOf, setShaping, shapingInForce, syncAddresses, syncDefaultRoute, type Leg } from './router-legs.js';
 import { syncDaemons, syncNft, writeIfChanged } from './router-sync.js';
 
 export interface LinuxRouterOptions {
@@ -166,8 +166,9 @@ export class LinuxRouters {
     const step = async (what: string, f: () => Promise<boolean>) => { if (await f()) changes.push(what); };
     await step('addresses', () => this.syncLegs(rec, doc));
     await step('shaping', async () => {
-      if (!writeIfChanged(join(dir, 'shaping'), JSON.stringify(doc.throttleMbps))) return false;
-      await setShaping(ns, [rec.guest ? GUEST_IF : null, rec.public ? PUBLIC_IF : null].filter((d): d is string => d !== null), doc.throttleMbps);
+      const devs = [rec.guest ? GUEST_IF : null, rec.public ? PUBLIC_IF : null].filter((d): d is string => d !== null);
+      if (!writeIfChanged(join(dir, 'shaping'), JSON.stringify(doc.throttleMbps)) && (await shapingInForce(ns, devs, doc.throttleMbps))) return false;
+      await setShaping(ns, devs, doc.throttleMbps);
       return true;
     });
     await step('nftables', () => syncNft(ns, join(dir, 'ruleset.nft'), doc, rec.public !== null));

@@ -61,6 +61,21 @@ export async function syncDefaultRoute(netns: string, dev: string, gateway: stri
  * `network.throttling.rate` as a token bucket on each leg's egress (guest0: what guests
  * download; pub0: what they upload), or no qdisc at all when the rate is null.
  */
+/**
+ * Whether every leg's root qdisc is what `mbps` asks (tbf at that rate, or none of ours): the
+ * kernel's state, not the router's files, which outlive a namespace rebuilt after a reboot.
+ */
+export async function shapingInForce(netns: string, devs: string[], mbps: number | null): Promise<boolean> {
+  // One `tc` for every leg: re-applying an unchanged document runs this each time.
+  const r = await exec('tc', ['-n', netns, '-j', 'qdisc', 'show']);
+  if (r.code !== 0) return false;
+  const roots = (JSON.parse(r.stdout || '[]') as Array<{ kind?: string; dev?: string; root?: boolean; options?: { rate?: number } }>).filter((q) => q.root);
+  return devs.every((dev) => {
+    const q = roots.find((x) => x.dev === dev);
+    return mbps === null ? q?.kind !== 'tbf' : q?.kind === 'tbf' && q.options?.rate === (mbps * 1_000_000) / 8;
+  });
+}
+
 export async function setShaping(netns: string, devs: string[], mbps: number | null): Promise<void> {
   for (const dev of devs) {
     if (mbps === null) {
