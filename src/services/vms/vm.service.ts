@@ -153,6 +153,11 @@ export class VmService {
     let vm = await loadVm(this.db, id);
     requireState(vm, ['Running'], 'migrate');
     if (vm.host_id === hostId) throw new CloudError('InvalidState', 'The VM is already running on the specified host');
+    // The live path's first step (the destination needs the guest's spec, a read on the source)
+    // runs while the checks and the reservation below do; undefined when it could not be
+    // asked: the migration asks again. A refused migration just drops the answer.
+    const spec = agentsOf(this.services)?.send(vm.host_id!, { type: 'GetVmSpec', instanceName: vm.instance_name })
+      .then((a) => { const r = a as Record<string, unknown>; return r['result'] === true ? (r['vm'] ?? null) : undefined; }, () => undefined);
     const k = vmDb(this.db.kysely);
     const dest = await k.selectFrom('hosts').selectAll().where('id', '=', hostId).where('removed', 'is', null).executeTakeFirst();
     if (!dest || dest.status !== 'Up' || dest.resource_state !== 'Enabled') throw new CloudError('InvalidState', 'The destination host is not Up and Enabled');
@@ -170,10 +175,6 @@ export class VmService {
     const o = await factorOverrides(this.db.kysely, { clusterId: dest.cluster_id });
     const f = { cpu: o.cpuByCluster.get(dest.cluster_id) ?? global.cpu, mem: o.memByCluster.get(dest.cluster_id) ?? global.mem };
     const source = vm.host_id!;
-    // The live path's first step (the destination needs the guest's spec) runs while the
-    // reservation commits; undefined when it could not be asked: the migration asks again.
-    const spec = agentsOf(this.services)?.send(source, { type: 'GetVmSpec', instanceName: vm.instance_name })
-      .then((a) => { const r = a as Record<string, unknown>; return r['result'] === true ? (r['vm'] ?? null) : undefined; }, () => undefined);
     await this.db.kysely.transaction().execute(async (trx) => {
       if (!(await reserveHost(trx, hostId, cpu, mem, f))) throw new CloudError('InsufficientCapacity', 'The destination host has not enough capacity for the VM', { scope: `Host ${hostId}` });
       const r = await transition(trx, ref(vm), 'MigrationRequested');
