@@ -156,6 +156,7 @@ export class HostConnection {
         const body = await dispatch(this.driver, m.cmd, {
           // A farm server whose console proxy serves the viewer may be another than ours (dialBack).
           openConsole: (channel, address, dialBack) => openConsoleRelay({ serverUrl: dialBack ?? this.url, ca: this.o.ca, channel, address }),
+          progress: (percent) => this.send(ws, { t: 'progress', seq: m.seq, percent }),
           ...(this.fence ? { claim: (name: string) => this.fence!.claim(name), stageClaim: (name: string) => this.fence!.stage(name), release: (name: string) => this.fence!.release(name), fenceWaitMs: this.fenceWait } : {}),
         });
         this.send(ws, { t: 'answer', seq: m.seq, body });

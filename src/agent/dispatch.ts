@@ -15,6 +15,8 @@ export interface DispatchContext {
   stageClaim?(instanceName: string): Promise<{ commit(): Promise<unknown>; abandon(): Promise<void> }>;
   /** Forgets the claims of a VM the server expunged (DestroyVm). */
   release?(instanceName: string): Promise<void>;
+  /** Reports how far the command has come (0-100) to the server, before its answer. */
+  progress?(percent: number): void;
   /** How long a start waits for a displaced host to kill the copy that still holds the disks. */
   fenceWaitMs?: number;
 }
@@ -71,7 +73,7 @@ async function run(d: HypervisorDriver, c: AgentCommand, ctx: DispatchContext): 
       await ctx.release?.(c.instanceName);
       return {};
     case 'MigrateVm':
-      return { vm: await d.migrateOut(c.instanceName, c.target) };
+      return { vm: await d.migrateOut(c.instanceName, c.target, ctx.progress) };
     case 'GetVmSpec':
       return { vm: d.vmSpec && d.prepareMigrateIn ? await d.vmSpec(c.instanceName) : null };
     case 'PrepareMigration':

@@ -21,6 +21,13 @@ interface Pending {
   resolve(a: AnswerBody): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
+  onProgress?: ((percent: number) => void) | undefined;
+}
+
+/** What a command's sender may ask for: a timeout, and the agent's progress reports. */
+export interface SendOptions {
+  timeoutMs?: number;
+  onProgress?: (percent: number) => void;
 }
 
 interface Session {
@@ -201,7 +208,7 @@ export class AgentManager {
    * connection drops or no answer comes within `timeoutMs`. MigrateVm with a
    * `destinationHostId` moves the VM to the destination's agent too.
    */
-  async send(hostId: number, cmd: AgentCommand, opts: { timeoutMs?: number } = {}): Promise<AnswerBody> {
+  async send(hostId: number, cmd: AgentCommand, opts: SendOptions = {}): Promise<AnswerBody> {
     if (cmd.type === 'MigrateVm' && cmd.destinationHostId !== undefined && cmd.destinationHostId !== hostId) return this.migrate(hostId, cmd.destinationHostId, cmd, opts);
     if (!this.sessions.has(hostId) && this.o.forward) {
       // Another server of the farm may hold this host's connection.
@@ -212,7 +219,7 @@ export class AgentManager {
   }
 
   /** Sends on this server's own session for the host (what a forwarded command runs). */
-  sendLocal(hostId: number, cmd: AgentCommand, opts: { timeoutMs?: number } = {}): Promise<AnswerBody> {
+  sendLocal(hostId: number, cmd: AgentCommand, opts: SendOptions = {}): Promise<AnswerBody> {
     const s = this.sessions.get(hostId);
     if (!s) return Promise.reject(new CloudError('ResourceUnavailable', `Host ${hostId} is not connected`));
     const timeoutMs = opts.timeoutMs ?? 120_000;
@@ -222,12 +229,12 @@ export class AgentManager {
         s.pending?.delete(seq);
         reject(new CloudError('ResourceUnavailable', `Host ${hostId} did not answer ${cmd.type} within ${timeoutMs} ms`));
       }, timeoutMs);
-      (s.pending ??= new Map()).set(seq, { resolve, reject, timer });
+      (s.pending ??= new Map()).set(seq, { resolve, reject, timer, onProgress: opts.onProgress });
       this.write(s.ws, { t: 'command', seq, timeoutMs, cmd });
     });
   }
 
-  private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: { timeoutMs?: number }): Promise<AnswerBody> {
+  private async migrate(src: number, dst: number, cmd: AgentCommand & { type: 'MigrateVm' }, opts: SendOptions): Promise<AnswerBody> {
     if (!this.isConnected(dst) && !this.o.forward) throw new CloudError('ResourceUnavailable', `Destination host ${dst} is not connected`);
     // Live: the destination listens first, then the source sends the running guest's memory.
     let known = cmd.spec;
@@ -252,7 +259,7 @@ export class AgentManager {
    * source's command goes first: it starts the transfer, the destination's only waits (and
    * handles a guest that already runs).
    */
-  private async migrateLive(src: number, dst: number, instanceName: string, vm: MigratingVm, opts: { timeoutMs?: number }): Promise<AnswerBody> {
+  private async migrateLive(src: number, dst: number, instanceName: string, vm: MigratingVm, opts: SendOptions): Promise<AnswerBody> {
     const prep = await this.send(dst, { type: 'PrepareMigration', vm }, opts);
     if (!prep.result) return prep;
     const failed = (e: Error) => ({ result: false as const, details: e.message });
@@ -302,6 +309,9 @@ export class AgentManager {
           if (pools) void pools.then(() => this.report(hostId, m.vms, at));
           else this.report(hostId, m.vms, at);
         }
+      } else if (m.t === 'progress') {
+        const percent = Number(m.percent);
+        if (Number.isFinite(percent)) session.pending?.get(m.seq)?.onProgress?.(Math.min(100, Math.max(0, Math.round(percent))));
       } else if (m.t === 'answer') {
         const p = session.pending?.get(m.seq);
         if (!p) return;

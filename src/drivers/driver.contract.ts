@@ -72,8 +72,11 @@ export function driverContract(label: string, env: ContractEnv): void {
       assert.deepEqual(await b.vmStates(), [], 'a copy still receiving is not reported as a VM');
       // The server asks the destination to take the guest while its memory is on the way.
       const arriving = b.migrateIn(vm, true);
-      await a.migrateOut('i-2-4-VM', target);
+      const sent: number[] = [];
+      await a.migrateOut('i-2-4-VM', target, (p) => sent.push(p));
       await arriving;
+      assert.equal(sent.at(-1), 100, `progress ends at 100: ${sent.join(',')}`);
+      assert.ok(sent.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p > sent[i - 1]!)), `progress only grows: ${sent.join(',')}`);
       assert.deepEqual(await a.vmStates(), []);
       assert.deepEqual(await b.vmStates(), [{ instanceName: 'i-2-4-VM', state: 'Running' }]);
       // Nobody listens on the target: the source keeps the guest.

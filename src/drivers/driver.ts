@@ -85,9 +85,10 @@ export interface HypervisorDriver {
   /**
    * Post: the VM no longer runs here; returns what the destination needs. Throws if not running.
    * With `target` (live migration) the running guest's memory went to the destination prepared by
-   * `prepareMigrateIn`; on failure the VM still runs here and the error is thrown.
+   * `prepareMigrateIn`; on failure the VM still runs here and the error is thrown. `onProgress`
+   * hears how much of it went (0-100, never decreasing, 100 last when it succeeds).
    */
-  migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm>;
+  migrateOut(instanceName: string, target?: MigrationTarget, onProgress?: (percent: number) => void): Promise<MigratingVm>;
   /**
    * Post: the VM runs here with the migrated spec (after a live migration: the received guest runs
    * on). With `live` it may be called while the memory is still arriving: it waits for the guest

@@ -251,7 +251,9 @@ export type AgentToServer =
   | { t: 'hello'; token?: string; hostUuid?: string; secret?: string; info: HostInfo; vms: VmState[]; version: string }
   /** `pools`: the state of each primary pool the welcome named (absent when it named none). */
   | { t: 'ping'; vms: VmState[]; pools?: PoolHealth[] }
-  | { t: 'answer'; seq: number; body: AnswerBody };
+  | { t: 'answer'; seq: number; body: AnswerBody }
+  /** How far a long command has come, 0-100 (a live migration: the memory sent); the server relays it to the job. */
+  | { t: 'progress'; seq: number; percent: number };
 
 export type ServerToAgent =
   /**

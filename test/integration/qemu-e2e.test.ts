@@ -76,7 +76,10 @@ for (const dialect of dialectsUnderTest()) {
       assert.match(cmp, /Images are identical/);
 
       // Live migration to the other agent: the same guest answers there, it did not boot again.
-      const moved = (await s.admin.jobOk('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: hosts.find((h: any) => h.id !== vm.hostid).id }))['virtualmachine'];
+      const migration = await s.admin.job('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: hosts.find((h: any) => h.id !== vm.hostid).id });
+      assert.equal(migration['jobstatus'], 1, JSON.stringify(migration['jobresult']));
+      assert.equal(migration['jobprocstatus'], 100, 'QEMU\'s memory sent, relayed to the job');
+      const moved = migration['jobresult']['virtualmachine'];
       assert.equal(moved.state, 'Running');
       assert.notEqual(moved.hostid, vm.hostid);
       assert.equal(agentRunning(instance), dst);

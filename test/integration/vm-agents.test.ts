@@ -166,7 +166,10 @@ for (const dialect of dialectsUnderTest()) {
       const vm = (await deploy())['virtualmachine'];
       const other = hosts.find((h) => h !== vm.hostid)!;
       const before = { src: await hostRow(vm.hostid), dst: await hostRow(other) };
-      const moved = (await s.admin.jobOk('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: other }))['virtualmachine'];
+      const done = await s.admin.job('migrateVirtualMachine', { virtualmachineid: vm.id, hostid: other });
+      assert.equal(done['jobstatus'], 1, JSON.stringify(done['jobresult']));
+      assert.equal(done['jobprocstatus'], 100, 'the source agent reported the memory sent, relayed to the job');
+      const moved = done['jobresult']['virtualmachine'];
       assert.equal(moved.state, 'Running');
       assert.equal(moved.hostid, other);
       assert.equal((await agentVm(other, vm.id))?.state, 'Running', 'the VM runs on the destination agent');

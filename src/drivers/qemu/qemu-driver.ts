@@ -253,7 +253,7 @@ export class QemuDriver implements HypervisorDriver {
     await this.destroyVm(instanceName); // its halt ends migrateIn's wait too
   }
 
-  async migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm> {
+  async migrateOut(instanceName: string, target?: MigrationTarget, onProgress?: (percent: number) => void): Promise<MigratingVm> {
     const pid = this.running(instanceName);
     if (pid === null) throw new Error(`VM ${instanceName} is not running`);
     const rec = await this.record(instanceName);
@@ -263,7 +263,7 @@ export class QemuDriver implements HypervisorDriver {
       await this.vms.remove(instanceName);
       return rec.spec;
     }
-    await sendMemory(this.vms.files(instanceName).qmpSocket, instanceName, target, this.o.migrationTimeoutMs ?? 600_000);
+    await sendMemory(this.vms.files(instanceName).qmpSocket, instanceName, target, this.o.migrationTimeoutMs ?? 600_000, onProgress);
     // Its files go behind the answer: meanwhile it is not reported, and a guest of that name
     // coming back waits for them to be gone.
     this.leaving.set(instanceName, this.vms.remove(instanceName).catch(() => undefined).finally(() => this.leaving.delete(instanceName)));

@@ -34,25 +34,38 @@ export async function startMigration(q: Qmp, t: MigrationTarget): Promise<void> 
   if (failed) throw failed.reason;
 }
 
-/** Waits for the migration on the source to end; answers its final status and error text. */
-export async function migrationEnded(q: Qmp, timeoutMs: number): Promise<{ status: string; error?: string }> {
+/**
+ * Waits for the migration on the source to end; answers its final status and error text.
+ * `onProgress` hears the share of the guest's memory sent, from the safety polls (a migration
+ * shorter than one poll reports only its end): never more than 99 before the end, 100 at it.
+ */
+export async function migrationEnded(q: Qmp, timeoutMs: number, onProgress?: (percent: number) => void): Promise<{ status: string; error?: string }> {
   const until = Date.now() + timeoutMs;
+  let told = -1;
+  const tell = (p: number) => {
+    if (p > told) onProgress?.((told = p));
+  };
   for (;;) {
     const ev = await q.waitEvent('MIGRATION', SAFETY_POLL_MS, (e) => ENDED.has(String(e.data?.['status']))).catch(() => null);
-    if (ev?.data?.['status'] === 'completed') return { status: 'completed' };
-    const s = await q.execute<{ status?: string; 'error-desc'?: string }>('query-migrate');
+    if (ev?.data?.['status'] === 'completed') {
+      tell(100);
+      return { status: 'completed' };
+    }
+    const s = await q.execute<{ status?: string; 'error-desc'?: string; ram?: { total?: number; remaining?: number } }>('query-migrate');
+    if (s.status === 'completed') tell(100);
     if (s.status && ENDED.has(s.status)) return { status: s.status, ...(s['error-desc'] ? { error: s['error-desc'] } : {}) };
+    if (s.ram?.total) tell(Math.min(99, Math.floor((100 * (s.ram.total - (s.ram.remaining ?? s.ram.total))) / s.ram.total)));
     if (Date.now() > until) return { status: 'timeout' };
   }
 }
 
 /** QMP migrate to the target and wait; on failure or timeout cancel, resume the source and throw. */
-export async function sendMemory(qmpSocket: string, name: string, t: MigrationTarget, timeoutMs: number): Promise<void> {
+export async function sendMemory(qmpSocket: string, name: string, t: MigrationTarget, timeoutMs: number, onProgress?: (percent: number) => void): Promise<void> {
   const q = await Qmp.connect(qmpSocket);
   let quitting = false;
   try {
     await startMigration(q, t);
-    const end = await migrationEnded(q, timeoutMs);
+    const end = await migrationEnded(q, timeoutMs, onProgress);
     if (end.status === 'timeout') throw new Error(`Migration of ${name} timed out`);
     if (end.status !== 'completed') throw new Error(`Migration of ${name} failed: ${end.error ?? end.status}`);
     // The source is paused for good (postmigrate): it quits behind the answer, which does not

@@ -192,11 +192,12 @@ export class SimulatorDriver implements HypervisorDriver {
   }
 
   /** With a `target`, live (sim-migration.ts): the VM runs here until the destination took it. */
-  async migrateOut(instanceName: string, target?: MigrationTarget): Promise<MigratingVm> {
+  async migrateOut(instanceName: string, target?: MigrationTarget, onProgress?: (percent: number) => void): Promise<MigratingVm> {
     await this.gate('MigrateVm');
     const v = this.vm(instanceName);
     if (v.state !== 'Running') throw new Error(`VM ${instanceName} is not running`);
     if (target) await sendVm(target, v.spec);
+    onProgress?.(100);
     closeConsole(v);
     this.vms!.delete(instanceName);
     return v.spec;

@@ -41,9 +41,9 @@ function routerMethods(routers: LinuxRouters, inner: HypervisorDriver): Partial<
       const own = routers.list().filter((n) => routers.running(n)).map((n): VmState => ({ instanceName: n, state: 'Running' }));
       return [...(await inner.vmStates()).filter((v) => !own.some((o) => o.instanceName === v.instanceName)), ...own];
     },
-    async migrateOut(name: string, target?: Parameters<HypervisorDriver['migrateOut']>[1]) {
+    async migrateOut(name: string, target?: Parameters<HypervisorDriver['migrateOut']>[1], onProgress?: (percent: number) => void) {
       if (mine(name)) throw new Error(`Router ${name} is a network namespace of this host and does not migrate; restart its network to move it`);
-      return inner.migrateOut(name, target);
+      return inner.migrateOut(name, target, onProgress);
     },
   };
 }

@@ -18,7 +18,7 @@ export interface VmStateReport {
 }
 
 interface AgentsLike {
-  send(hostId: number, cmd: AgentCommand): Promise<unknown>;
+  send(hostId: number, cmd: AgentCommand, opts?: { timeoutMs?: number; onProgress?: (percent: number) => void }): Promise<unknown>;
   onVmStateReport?(fn: (...args: any[]) => unknown): unknown;
 }
 
@@ -27,10 +27,10 @@ export function agentsOf(services: Services): AgentsLike | undefined {
 }
 
 /** Sends a command; an answer with `result: false` becomes an error carrying its details. */
-export async function agentSend(services: Services, hostId: number, cmd: AgentCommand): Promise<Record<string, unknown>> {
+export async function agentSend(services: Services, hostId: number, cmd: AgentCommand, opts?: Parameters<AgentsLike['send']>[2]): Promise<Record<string, unknown>> {
   const agents = agentsOf(services);
   if (!agents) throw new CloudError('ResourceUnavailable', 'No agent service is available to reach the host');
-  const r = (await agents.send(hostId, cmd)) as Record<string, unknown> | undefined;
+  const r = (await agents.send(hostId, cmd, opts)) as Record<string, unknown> | undefined;
   if (r && r['result'] === false) throw new CloudError('ResourceUnavailable', String(r['details'] ?? r['error'] ?? `${cmd.type} failed`));
   return r ?? {};
 }

@@ -27,6 +27,13 @@ export interface VmUpdate {
   userdata?: string | undefined;
 }
 
+/**
+ * How long the server waits for each step of a live migration: longer than a QEMU host's own
+ * limit (10 min), so a large guest still moving is never
+ * declared failed here while its memory goes on (the host cancels and answers first).
+ */
+const MIGRATION_TIMEOUT_MS = 15 * 60_000;
+
 export class VmService {
   readonly starter: VmStarter;
   readonly ops: VmOps;
@@ -149,7 +156,7 @@ export class VmService {
   }
 
   /** Live migration to a host of the same cluster (or one reaching a zone-wide pool). */
-  async migrate(caller: Caller, id: number, hostId: number): Promise<VmRow> {
+  async migrate(caller: Caller, id: number, hostId: number, onProgress?: (percent: number) => void): Promise<VmRow> {
     let vm = await loadVm(this.db, id);
     requireState(vm, ['Running'], 'migrate');
     if (vm.host_id === hostId) throw new CloudError('InvalidState', 'The VM is already running on the specified host');
@@ -182,7 +189,8 @@ export class VmService {
     });
     try {
       const known = await spec;
-      await agentSend(this.services, source, { type: 'MigrateVm', instanceName: vm.instance_name, destinationHostId: hostId, ...(known !== undefined ? { spec: known } : {}) });
+      await agentSend(this.services, source, { type: 'MigrateVm', instanceName: vm.instance_name, destinationHostId: hostId, ...(known !== undefined ? { spec: known } : {}) },
+        { timeoutMs: MIGRATION_TIMEOUT_MS, ...(onProgress ? { onProgress } : {}) });
     } catch (e) {
       await this.db.kysely.transaction().execute(async (trx) => {
         await releaseHost(trx, hostId, cpu, mem);

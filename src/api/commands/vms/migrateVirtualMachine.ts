@@ -21,7 +21,8 @@ export default defineCommand({
     return prepareVm(ctx, { id: params.virtualmachineid });
   },
   async handler(ctx, params) {
-    await ctx.services.vms.migrate(ctx.caller, params.virtualmachineid, params.hostid!);
+    // The memory sent so far becomes the job's jobprocstatus (0-100) for pollers.
+    await ctx.services.vms.migrate(ctx.caller, params.virtualmachineid, params.hostid!, (percent) => void ctx.job?.progress(percent).catch(() => undefined));
     return vmWire(ctx, params.virtualmachineid);
   },
 });
