@@ -17,12 +17,15 @@ import { NetLab } from './netns-lab.js';
 export const GUEST_URI = 'vlan://600';
 export const PUBLIC_URI = 'vlan://untagged';
 
-/** The router's start NICs as routerNics() gives them: guest gateway and public source NAT address. */
-export function routerStartNics(guestUri = GUEST_URI): NicSpec[] {
+/**
+ * The router's start NICs as routerNics() gives them: guest gateway and public source NAT
+ * address. A tagged `publicUri` (`vlan://700`) is for labs whose test wires the internet itself.
+ */
+export function routerStartNics(guestUri = GUEST_URI, publicUri = PUBLIC_URI): NicSpec[] {
   return [
     { uuid: 'r-guest', deviceId: 0, mac: '02:00:0a:01:01:01', ip: '10.1.1.1', netmask: '255.255.255.0', gateway: null, isDefault: false, trafficType: 'Guest', broadcastUri: guestUri },
     { uuid: 'r-control', deviceId: 1, mac: '02:00:a9:fe:00:01', ip: '169.254.0.1', netmask: '255.255.0.0', gateway: null, isDefault: false, trafficType: 'Control', broadcastUri: null },
-    { uuid: 'r-public', deviceId: 2, mac: '02:00:cb:00:71:0a', ip: '203.0.113.10', netmask: '255.255.255.0', gateway: '203.0.113.1', isDefault: true, trafficType: 'Public', broadcastUri: PUBLIC_URI },
+    { uuid: 'r-public', deviceId: 2, mac: '02:00:cb:00:71:0a', ip: '203.0.113.10', netmask: '255.255.255.0', gateway: '203.0.113.1', isDefault: true, trafficType: 'Public', broadcastUri: publicUri },
   ];
 }
 

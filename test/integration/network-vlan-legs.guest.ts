@@ -3,8 +3,11 @@
  * network-vlan-legs.test.ts: this machine's own kernel has no 802.1Q. The real LinuxRouters
  * gets `guestInterface: trunk0`, one end of a veth in the lab's host namespace; the other end
  * sits in a "switch" namespace whose `trunk0.600` is bridged to a guest's eth0, so the guest
- * reaches the router only through frames tagged 600. Its TAP output is read test by test on
- * the host side.
+ * reaches the router only through frames tagged 600. The router's public NIC is tagged too
+ * (`vlan://700`, `publicInterface: ptrunk0`): ptrunk0's peer sits in the lab's "internet"
+ * namespace, whose gateway address 203.0.113.1 moves from its untagged eth0 to `ptrunk0.700`,
+ * so the guest reaches the internet only through frames tagged 700. Its TAP output is read
+ * test by test on the host side.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +21,9 @@ import { baseState, GUEST_URI, routerLab, routerStartNics, type RouterLab } from
 const R = 'r-600-VM';
 const TRUNK = 'trunk0';
 const BRIDGE = guestBridgeName(GUEST_URI);
+const PTRUNK = 'ptrunk0';
+const PUBLIC_TAGGED = 'vlan://700';
+const PUB_BRIDGE = guestBridgeName(PUBLIC_TAGGED);
 let L: RouterLab;
 let sw: string;
 let guest: string;
@@ -32,6 +38,30 @@ const exists = async (ns: string, link: string) => (await exec('ip', ['-n', ns, 
 // busybox's ping: busybox-static is installed wherever the router tests run, iputils is not.
 const ping = (ns: string, ip: string) => exec('ip', ['netns', 'exec', ns, 'busybox', 'ping', '-c', '2', '-W', '2', ip]);
 
+/** `bridge`'s ports are exactly `hostEnd` and `trunk.vlan`, an up 802.1Q sub-interface of `trunk`. */
+async function assertVlanPort(bridge: string, hostEnd: string, trunk: string, vlan: number): Promise<void> {
+  const ports = JSON.parse(await must('ip', ['-n', L.host, '-j', 'link', 'show', 'master', bridge])) as Array<{ ifname: string }>;
+  assert.deepEqual(ports.map((p) => p.ifname).sort(), [hostEnd, `${trunk}.${vlan}`].sort());
+  const [sub] = JSON.parse(await must('ip', ['-n', L.host, '-d', '-j', 'link', 'show', 'dev', `${trunk}.${vlan}`])) as Array<{ link: string; operstate: string; linkinfo: { info_kind: string; info_data: { protocol: string; id: number } } }>;
+  assert.equal(sub!.link, trunk);
+  assert.deepEqual([sub!.linkinfo.info_kind, sub!.linkinfo.info_data.protocol, sub!.linkinfo.info_data.id], ['vlan', '802.1Q', vlan]);
+  assert.notEqual(sub!.operstate, 'DOWN');
+}
+
+/** Packets received and sent by `dev` in `ns`. */
+async function traffic(ns: string, dev: string): Promise<{ rx: number; tx: number }> {
+  const [s] = JSON.parse(await must('ip', ['-n', ns, '-s', '-j', 'link', 'show', 'dev', dev])) as Array<{ stats64: { rx: { packets: number }; tx: { packets: number } } }>;
+  return { rx: s!.stats64.rx.packets, tx: s!.stats64.tx.packets };
+}
+
+/** The internet's gateway 203.0.113.1 sits on `ptrunk0.<vlan>` of the inet namespace. */
+async function internetVlan(vlan: number, old?: number): Promise<void> {
+  if (old !== undefined) await must('ip', ['-n', L.inet, 'link', 'del', 'dev', `${PTRUNK}.${old}`]);
+  await must('ip', ['-n', L.inet, 'link', 'add', 'link', PTRUNK, 'name', `${PTRUNK}.${vlan}`, 'type', 'vlan', 'id', String(vlan)]);
+  await must('ip', ['-n', L.inet, 'addr', 'add', '203.0.113.1/24', 'dev', `${PTRUNK}.${vlan}`]);
+  await must('ip', ['-n', L.inet, 'link', 'set', `${PTRUNK}.${vlan}`, 'up']);
+}
+
 /** The switch carries VLAN `vlan` from the trunk to the guest (and nothing else). */
 async function switchVlan(vlan: number, old?: number): Promise<void> {
   if (old !== undefined) await must('ip', ['-n', sw, 'link', 'del', 'dev', `${TRUNK}.${old}`]);
@@ -41,7 +71,7 @@ async function switchVlan(vlan: number, old?: number): Promise<void> {
 }
 
 before(async () => {
-  L = await routerLab({ guestInterface: TRUNK });
+  L = await routerLab({ guestInterface: TRUNK, publicInterface: PTRUNK });
   sw = await L.lab.ns('sw');
   guest = await L.lab.ns('g1');
   await must('ip', ['-n', L.host, 'link', 'add', TRUNK, 'type', 'veth', 'peer', 'name', TRUNK, 'netns', sw]);
@@ -52,6 +82,11 @@ before(async () => {
   await must('ip', ['-n', sw, 'link', 'set', 'port1', 'master', 'br0']);
   await must('ip', ['-n', guest, 'link', 'set', 'eth0', 'up']);
   await switchVlan(600);
+  // The internet leaves the lab's untagged public bridge: it is reachable over VLAN 700 only.
+  await must('ip', ['-n', L.inet, 'addr', 'del', '203.0.113.1/24', 'dev', 'eth0']);
+  await must('ip', ['-n', L.host, 'link', 'add', PTRUNK, 'type', 'veth', 'peer', 'name', PTRUNK, 'netns', L.inet]);
+  await must('ip', ['-n', L.inet, 'link', 'set', PTRUNK, 'up']);
+  await internetVlan(700);
 });
 
 after(async () => {
@@ -59,14 +94,13 @@ after(async () => {
 });
 
 test('start puts trunk0.600 into the network bridge beside the router leg', async () => {
-  await L.routers.start(R, routerStartNics());
-  const hostGuest = L.routers.record(R)!.names.hostGuest;
-  const ports = JSON.parse(await must('ip', ['-n', L.host, '-j', 'link', 'show', 'master', BRIDGE])) as Array<{ ifname: string }>;
-  assert.deepEqual(ports.map((p) => p.ifname).sort(), [hostGuest, `${TRUNK}.600`].sort());
-  const [sub] = JSON.parse(await must('ip', ['-n', L.host, '-d', '-j', 'link', 'show', 'dev', `${TRUNK}.600`])) as Array<{ link: string; operstate: string; linkinfo: { info_kind: string; info_data: { protocol: string; id: number } } }>;
-  assert.equal(sub!.link, TRUNK);
-  assert.deepEqual([sub!.linkinfo.info_kind, sub!.linkinfo.info_data.protocol, sub!.linkinfo.info_data.id], ['vlan', '802.1Q', 600]);
-  assert.notEqual(sub!.operstate, 'DOWN');
+  await L.routers.start(R, routerStartNics(GUEST_URI, PUBLIC_TAGGED));
+  await assertVlanPort(BRIDGE, L.routers.record(R)!.names.hostGuest, TRUNK, 600);
+});
+
+test('start puts ptrunk0.700 into the public bridge beside the router public leg', async () => {
+  assert.equal(PUB_BRIDGE, 'nbr700');
+  await assertVlanPort(PUB_BRIDGE, L.routers.record(R)!.names.hostPublic, PTRUNK, 700);
 });
 
 test('the guest behind the switch gets its DHCP lease over VLAN 600 and pings the gateway', async () => {
@@ -79,8 +113,29 @@ test('the guest behind the switch gets its DHCP lease over VLAN 600 and pings th
   await must('ip', ['-n', guest, 'addr', 'add', '10.1.1.10/24', 'dev', 'eth0']);
   const r = await ping(guest, '10.1.1.1');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const [stats] = JSON.parse(await must('ip', ['-n', L.host, '-s', '-j', 'link', 'show', 'dev', `${TRUNK}.600`])) as Array<{ stats64: { rx: { packets: number }; tx: { packets: number } } }>;
-  assert.ok(stats!.stats64.rx.packets > 0 && stats!.stats64.tx.packets > 0, 'the traffic went through trunk0.600');
+  const t = await traffic(L.host, `${TRUNK}.600`);
+  assert.ok(t.rx > 0 && t.tx > 0, 'the traffic went through trunk0.600');
+});
+
+test('the guest reaches the internet through source NAT over public VLAN 700', async () => {
+  await must('ip', ['-n', guest, 'route', 'add', 'default', 'via', '10.1.1.1']);
+  // The internet has no route to 10.1.1.0/24: its replies come back only to the NAT address.
+  assert.notEqual((await exec('ip', ['-n', L.inet, 'route', 'get', '10.1.1.10'])).code, 0);
+  const before = await traffic(L.inet, `${PTRUNK}.700`);
+  const r = await ping(guest, '198.51.100.53');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const after = await traffic(L.inet, `${PTRUNK}.700`);
+  assert.ok(after.rx > before.rx && after.tx > before.tx, 'the traffic went through ptrunk0.700');
+  const neigh = await must('ip', ['-n', L.inet, 'neigh', 'show', 'dev', `${PTRUNK}.700`]);
+  assert.match(neigh, /^203\.0\.113\.10 /m, 'the internet saw the source NAT address');
+});
+
+test('with the internet on VLAN 701 the guest cannot reach it; back on 700 it can', async () => {
+  await internetVlan(701, 700);
+  assert.notEqual((await ping(guest, '198.51.100.53')).code, 0, 'frames tagged 700 find nobody on 701');
+  await internetVlan(700, 701);
+  const r = await ping(guest, '198.51.100.53');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 
 test('with the switch on VLAN 601 the guest cannot reach the gateway; back on 600 it can', async () => {
@@ -94,15 +149,15 @@ test('with the switch on VLAN 601 the guest cannot reach the gateway; back on 60
 
 test('starting and applying again changes nothing on the host', async () => {
   const before = await links(L.host);
-  await L.routers.start(R, routerStartNics());
+  await L.routers.start(R, routerStartNics(GUEST_URI, PUBLIC_TAGGED));
   assert.deepEqual((await L.routers.apply(R, renderRouterDocument(baseState()))).changes, []);
   assert.deepEqual(await links(L.host), before);
 });
 
-test('destroy removes trunk0.600 and the bridge; the trunk itself stays', async () => {
+test('destroy removes trunk0.600, ptrunk0.700 and both bridges; the trunks themselves stay', async () => {
   await L.routers.destroy(R);
-  assert.equal(await exists(L.host, `${TRUNK}.600`), false);
-  assert.equal(await exists(L.host, BRIDGE), false);
+  for (const link of [`${TRUNK}.600`, BRIDGE, `${PTRUNK}.700`, PUB_BRIDGE]) assert.equal(await exists(L.host, link), false, link);
   assert.equal(await exists(L.host, TRUNK), true);
+  assert.equal(await exists(L.host, PTRUNK), true);
   await L.routers.destroy(R);
 });
