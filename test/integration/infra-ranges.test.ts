@@ -151,6 +151,12 @@ for (const dialect of dialectsUnderTest()) {
       assert.equal((await s.admin.ok('listPhysicalNetworks', { zoneid: ids['a']! }))['count'], 1);
       await k.transaction().execute((trx) => s.app.services.physicalNetworks.releaseGuestVlan(trx, pnId, '500'));
       assert.equal((await s.admin.jobOk('updatePhysicalNetwork', { id: ids['pn']!, vlan: '501-510' }))['physicalnetwork'].vlan, '501-510');
+      // An IP range and the guest VLANs never share a tag: a host bridges a VLAN by its tag alone.
+      expectError(await s.admin.call('createVlanIpRange', { zoneid: ids['a']!, vlan: '505', gateway: '192.0.2.129', netmask: '255.255.255.128', startip: '192.0.2.130', endip: '192.0.2.140' }), 431, /505 is already being used for dynamic VLAN allocation/);
+      const onPublic = await s.admin.job('updatePhysicalNetwork', { id: ids['pn']!, vlan: '95-105;501-510' });
+      assert.equal(onPublic['jobstatus'], 2);
+      assert.match(onPublic['jobresult'].errortext, /includes VLAN 100, which an IP range of the zone uses/);
+      assert.equal((await s.admin.ok('listPhysicalNetworks', { zoneid: ids['a']! }))['physicalnetwork'][0].vlan, '501-510');
       // Exhaustion is a 533 for the caller that wanted a VLAN.
       await assert.rejects(k.transaction().execute(async (trx) => { for (let i = 0; i < 11; i++) await s.app.services.physicalNetworks.allocateGuestVlan(trx, pnId, 2); }), (e: any) => e.kind === 'InsufficientCapacity');
     });

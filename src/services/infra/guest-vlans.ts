@@ -54,7 +54,12 @@ export async function syncVnets(trx: Kysely<Database>, zoneId: number, physicalN
   for (let i = 0; i < drop.length; i += 500) {
     await trx.deleteFrom('op_dc_vnet_alloc').where('id', 'in', drop.slice(i, i + 500).map((r) => r.id)).execute();
   }
-  const add = [...wanted].filter((v) => !have.has(v)).map((v) => ({ zone_id: zoneId, physical_network_id: physicalNetworkId, vnet: String(v), account_id: null, network_id: null, taken: null }));
+  const fresh = [...wanted].filter((v) => !have.has(v));
+  // The other way round from createVlanIpRange's check: an IP range's VLAN is not a guest VLAN.
+  const ranges = await trx.selectFrom('vlans').select('vlan_tag').where('zone_id', '=', zoneId).where('removed', 'is', null).where('vlan_tag', '!=', 'untagged').execute();
+  const clash = ranges.map((r) => Number(r.vlan_tag.replace('vlan://', ''))).filter((v) => fresh.includes(v));
+  if (clash.length) throw paramError(`The guest VLAN range includes VLAN ${clash[0]}, which an IP range of the zone uses`);
+  const add = fresh.map((v) => ({ zone_id: zoneId, physical_network_id: physicalNetworkId, vnet: String(v), account_id: null, network_id: null, taken: null }));
   await insertBatches(trx, 'op_dc_vnet_alloc', add);
 }
 

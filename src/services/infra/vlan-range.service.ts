@@ -96,6 +96,10 @@ export class VlanRangeService {
     // The seed: untagged direct networking combines with no other type, so it has Basic zones to itself.
     if (zone.network_type === 'Basic' && tag !== 'untagged') throw paramError(`Zone ${zone.name} is Basic (untagged direct networking), which cannot be combined with tagged direct or virtual networking`);
     if (zone.network_type !== 'Basic' && !forVirtual && tag === 'untagged') throw paramError(`Direct untagged network is not supported for the zone ${zone.name} of type ${zone.network_type}`);
+    // A host names a VLAN's bridge by its tag: a range on a guest VLAN would join that guest network.
+    if (tag !== 'untagged' && (await trx.selectFrom('op_dc_vnet_alloc').select('id').where('zone_id', '=', zone.id).where('vnet', '=', tag.slice('vlan://'.length)).executeTakeFirst())) {
+      throw paramError(`The VLAN tag ${tag.slice('vlan://'.length)} is already being used for dynamic VLAN allocation for the guest networks of zone ${zone.name}`);
+    }
     let pnId = p.physicalNetworkId ?? null;
     if (pnId !== null) {
       const pn = await trx.selectFrom('physical_networks').select(['zone_id', 'name']).where('id', '=', pnId).where('removed', 'is', null).executeTakeFirst();
