@@ -11,8 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HypervisorDriver, MigrationTarget, SnapshotBackup, StartSpec, TemplateCreated, VmStats, VolumeCreated, VolumeStat } from '../driver.js';
 import type { DiskSpec, HostInfo, MigratingVm, SecurityGroupRuleSet, VmState } from '../../protocol/messages.js';
-import { HostLinks } from '../../network/linux/host-links.js';
-import { legOf } from '../../network/linux/router-legs.js';
+import { plugTaps } from './guest-taps.js';
 import * as img from './qemu-img.js';
 import { Qmp } from './qmp.js';
 import { incomingRunning, sendMemory } from './qemu-migrate.js';
@@ -115,35 +114,7 @@ export class QemuDriver implements HypervisorDriver {
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`qemu failed to start ${name}: ${err.trim().slice(0, 1000) || `exit ${code}`}`))));
     });
-    await this.plugTaps(spec);
-  }
-
-  /**
-   * Plugs each NIC's tap into its network's bridge on this host, made here when missing with
-   * the network's VLAN sub-interface of the guest interface as a port (the very leg the router
-   * side builds, router-legs.ts), so a guest reaches its network whether or not the network's
-   * router runs on this host. Bridges stay when guests stop, as on a CloudStack KVM host; the
-   * router side removes its own when the network goes. With a host namespace (tests), the tap
-   * moves there first.
-   */
-  private async plugTaps(spec: MigratingVm): Promise<void> {
-    const links = new HostLinks(this.o.hostNetns);
-    for (const n of spec.nics ?? []) {
-      const tap = tapName(this.o.name, n.uuid);
-      let leg: ReturnType<typeof legOf>;
-      try {
-        leg = legOf(n, this.o.guestInterface);
-      } catch {
-        // A kind of network this host has no bridge for: the NIC stays unplugged, the guest runs.
-        await run('ip', ['link', 'set', tap, 'up']);
-        continue;
-      }
-      if (this.o.hostNetns) await run('ip', ['link', 'set', tap, 'netns', this.o.hostNetns]);
-      await links.ensureBridge(leg.bridge);
-      if (leg.trunk && leg.vlan !== null) await links.ensureVlan(leg.trunk, leg.vlan, leg.bridge);
-      await links.ip(['link', 'set', tap, 'master', leg.bridge]);
-      await links.ip(['link', 'set', tap, 'up']);
-    }
+    await plugTaps(this.o.name, spec.nics ?? [], this.o);
   }
 
   async startVm(spec: StartSpec): Promise<void> {
